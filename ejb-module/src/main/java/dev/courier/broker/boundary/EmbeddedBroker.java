@@ -1,0 +1,97 @@
+package dev.courier.broker.boundary;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+import org.apache.activemq.artemis.core.config.FileDeploymentManager;
+import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The Artemis broker inside the application: started with it from {@code courier/broker.xml}
+ * (module artemis-config), journal under {@code courier.data.dir}, TCP acceptor on {@code
+ * courier.broker.host:courier.broker.port} for the resource adapter and outside clients.
+ */
+@Startup
+@Singleton
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+// starting a broker must not be bound to a transaction timeout
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class EmbeddedBroker {
+
+  private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class.getName());
+
+  @Inject
+  @ConfigProperty(name = "courier.data.dir", defaultValue = "./data")
+  String dataDir;
+
+  @Inject
+  @ConfigProperty(name = "courier.broker.config", defaultValue = "courier/broker.xml")
+  String brokerXml;
+
+  @Inject
+  @ConfigProperty(name = "courier.broker.host", defaultValue = "127.0.0.1")
+  String host;
+
+  @Inject
+  @ConfigProperty(name = "courier.broker.port", defaultValue = "61616")
+  int port;
+
+  private EmbeddedActiveMQ broker;
+
+  @PostConstruct
+  void start() {
+    try {
+      var configuration = new FileConfiguration();
+      var deployment = new FileDeploymentManager(brokerXml);
+      deployment.addDeployable(configuration);
+      deployment.readConfiguration();
+
+      Path dir = Path.of(dataDir, "broker").toAbsolutePath();
+      configuration.setBrokerInstance(dir.toFile());
+      configuration
+          .setJournalDirectory(dir.resolve("journal").toString())
+          .setBindingsDirectory(dir.resolve("bindings").toString())
+          .setPagingDirectory(dir.resolve("paging").toString())
+          .setLargeMessagesDirectory(dir.resolve("large-messages").toString())
+          .setNodeManagerLockDirectory(dir.toString());
+      configuration.getAcceptorConfigurations().clear();
+      configuration.addAcceptorConfiguration("courier", "tcp://" + host + ":" + port);
+
+      broker = new EmbeddedActiveMQ();
+      broker.setConfiguration(configuration);
+      broker.start();
+      LOG.info(() -> "Courier broker is up: tcp://" + host + ":" + port + ", journal in " + dir);
+    } catch (Exception e) {
+      throw new IllegalStateException("the embedded Artemis broker did not start", e);
+    }
+  }
+
+  @PreDestroy
+  void stop() {
+    try {
+      broker.stop();
+      LOG.info("Courier broker stopped");
+    } catch (Exception e) {
+      throw new IllegalStateException("the embedded Artemis broker did not stop cleanly", e);
+    }
+  }
+
+  /** How often the broker delivers a message from this address before it dead-letters it. */
+  public int maxDeliveryAttempts(String address) {
+    return broker
+        .getActiveMQServer()
+        .getAddressSettingsRepository()
+        .getMatch(address)
+        .getMaxDeliveryAttempts();
+  }
+}

@@ -1,0 +1,72 @@
+package dev.courier.task.boundary;
+
+import dev.courier.task.control.Handlers;
+import dev.courier.task.control.TaskMessages;
+import dev.courier.task.entity.InvalidTaskRequest;
+import dev.courier.task.entity.Task;
+import dev.courier.task.entity.TaskRequest;
+import jakarta.annotation.sql.DataSourceDefinition;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSConnectionFactory;
+import jakarta.jms.JMSConnectionFactoryDefinition;
+import jakarta.jms.JMSContext;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Submits and finds tasks. A submission stores the task and sends its message in one transaction,
+ * so a task is never stored without its message nor sent without its row.
+ */
+@DataSourceDefinition(
+    name = "java:app/jdbc/courier",
+    className = "org.h2.jdbcx.JdbcDataSource",
+    url = "jdbc:h2:${MPCONFIG=courier.data.dir}/db/courier",
+    user = "courier",
+    password = "courier",
+    minPoolSize = 2,
+    maxPoolSize = 40)
+@JMSConnectionFactoryDefinition(
+    name = TaskMessages.CONNECTION_FACTORY,
+    resourceAdapter = "courier-artemis",
+    maxPoolSize = 40,
+    transactional = true)
+@Stateless
+public class Tasks {
+
+  @PersistenceContext EntityManager em;
+
+  @Inject
+  @JMSConnectionFactory(TaskMessages.CONNECTION_FACTORY)
+  JMSContext jms;
+
+  @Inject Handlers handlers;
+
+  public Task submit(TaskRequest request) {
+    if (!handlers.knows(request.type())) {
+      throw InvalidTaskRequest.unknownType(request.type());
+    }
+    Task task = Task.submitted(request, Instant.now());
+    em.persist(task);
+    jms.createProducer()
+        .setPriority(request.priority())
+        .setDeliveryDelay(request.delay().toMillis())
+        .setProperty(TaskMessages.TASK_ID, task.id())
+        .send(jms.createQueue(TaskMessages.QUEUE), request.toJson().toString());
+    return task;
+  }
+
+  public Optional<Task> find(String id) {
+    return Optional.ofNullable(em.find(Task.class, id));
+  }
+
+  public List<Task> findByKey(String key) {
+    return em.createNamedQuery(Task.BY_KEY, Task.class)
+        .setParameter("key", key)
+        .setMaxResults(100)
+        .getResultList();
+  }
+}

@@ -1,0 +1,58 @@
+package dev.courier.task.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSConnectionFactory;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Moves a message Courier cannot run to the dead-letter queue at once, with the reason in {@link
+ * TaskMessages#DEAD_REASON}. It sends in the caller's transaction, so the copy exists exactly when
+ * the original is consumed.
+ */
+@ApplicationScoped
+public class DeadLetters {
+
+  private static final Logger LOG = Logger.getLogger(DeadLetters.class.getName());
+
+  @Inject
+  @JMSConnectionFactory(TaskMessages.CONNECTION_FACTORY)
+  JMSContext jms;
+
+  public void send(Message message, String reason) throws JMSException {
+    String originalId = message.getJMSMessageID();
+    Map<String, Object> properties = new LinkedHashMap<>();
+    for (Object name : Collections.list(message.getPropertyNames())) {
+      String property = (String) name;
+      // JMSX and broker-internal properties belong to the delivery, not to the message
+      if (!property.startsWith("JMSX") && !property.startsWith("_AMQ")) {
+        properties.put(property, message.getObjectProperty(property));
+      }
+    }
+    // received properties are read-only; clearing them is the JMS way to make them writable again
+    message.clearProperties();
+    for (var property : properties.entrySet()) {
+      message.setObjectProperty(property.getKey(), property.getValue());
+    }
+    message.setStringProperty(TaskMessages.DEAD_REASON, reason);
+    message.setStringProperty(TaskMessages.ORIGINAL_QUEUE, TaskMessages.QUEUE);
+    if (originalId != null) {
+      message.setStringProperty(TaskMessages.ORIGINAL_MESSAGE_ID, originalId);
+    }
+    jms.createProducer().send(jms.createQueue(TaskMessages.DEAD_LETTER_QUEUE), message);
+    LOG.warning(
+        () ->
+            "dead-lettered message "
+                + originalId
+                + " to "
+                + TaskMessages.DEAD_LETTER_QUEUE
+                + ": "
+                + reason);
+  }
+}

@@ -1,0 +1,217 @@
+package dev.courier.task.entity;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Lob;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.io.StringReader;
+import java.time.Instant;
+import java.util.UUID;
+
+@Entity
+@Table(
+    name = "COURIER_TASK",
+    indexes = {
+      @Index(name = "COURIER_TASK_KEY", columnList = "TASK_KEY"),
+      @Index(name = "COURIER_TASK_STATE", columnList = "STATE"),
+      @Index(name = "COURIER_TASK_MESSAGE", columnList = "MESSAGE_ID", unique = true)
+    })
+@NamedQuery(
+    name = Task.BY_KEY,
+    query = "select t from Task t where t.key = :key order by t.createdAt desc")
+@NamedQuery(name = Task.BY_MESSAGE, query = "select t from Task t where t.messageId = :messageId")
+public class Task {
+
+  public static final String BY_KEY = "Task.byKey";
+  public static final String BY_MESSAGE = "Task.byMessage";
+  static final int MAX_ERROR_LENGTH = 4000;
+
+  @Id
+  @Column(length = 36)
+  private String id;
+
+  @Column(name = "TASK_KEY", length = 200)
+  private String key;
+
+  @Column(nullable = false, length = 100)
+  private String type;
+
+  @Lob
+  @Column(nullable = false)
+  private String payload;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false, length = 20)
+  private TaskState state;
+
+  private int priority;
+  private int attempts;
+
+  @Column(length = MAX_ERROR_LENGTH)
+  private String error;
+
+  @Lob private String result;
+
+  /** The JMS message a client submitted this task with; makes intake idempotent on redelivery. */
+  @Column(name = "MESSAGE_ID", length = 200)
+  private String messageId;
+
+  @Column(nullable = false)
+  private Instant createdAt;
+
+  private Instant runAt;
+  private Instant startedAt;
+  private Instant finishedAt;
+
+  @Version private long version;
+
+  protected Task() {}
+
+  public static Task submitted(TaskRequest request, Instant now) {
+    var task = new Task();
+    task.id = UUID.randomUUID().toString();
+    task.type = request.type();
+    task.payload = request.payload().toString();
+    task.priority = request.priority();
+    task.key = request.key();
+    task.createdAt = now;
+    task.runAt = now.plus(request.delay());
+    task.state = request.delay().isZero() ? TaskState.ENQUEUED : TaskState.SCHEDULED;
+    return task;
+  }
+
+  public static Task receivedAs(String messageId, TaskRequest request, Instant now) {
+    var task = submitted(request, now);
+    task.messageId = messageId;
+    return task;
+  }
+
+  public void startAttempt(Instant now) {
+    moveTo(TaskState.PROCESSING);
+    attempts++;
+    startedAt = now;
+  }
+
+  public void succeed(String resultJson, Instant now) {
+    moveTo(TaskState.SUCCEEDED);
+    result = resultJson;
+    error = null;
+    finishedAt = now;
+  }
+
+  /** Records a failed attempt; {@code lastAttempt} says the broker will not redeliver it. */
+  public void fail(String reason, boolean lastAttempt, Instant now) {
+    moveTo(lastAttempt ? TaskState.DEAD : TaskState.FAILED);
+    error = truncate(reason);
+    if (lastAttempt) {
+      finishedAt = now;
+    }
+  }
+
+  private void moveTo(TaskState target) {
+    if (!state.canMoveTo(target)) {
+      throw new IllegalTransition(id, state, target);
+    }
+    state = target;
+  }
+
+  private static String truncate(String reason) {
+    if (reason == null) {
+      return null;
+    }
+    return reason.length() <= MAX_ERROR_LENGTH ? reason : reason.substring(0, MAX_ERROR_LENGTH);
+  }
+
+  public JsonObject toJson() {
+    JsonObjectBuilder json =
+        Json.createObjectBuilder()
+            .add("id", id)
+            .add("type", type)
+            .add("state", state.name())
+            .add("priority", priority)
+            .add("attempts", attempts)
+            .add("payload", parse(payload))
+            .add("result", result == null ? JsonValue.NULL : parse(result))
+            .add("error", error == null ? JsonValue.NULL : Json.createValue(error))
+            .add("createdAt", createdAt.toString())
+            .add("runAt", text(runAt))
+            .add("startedAt", text(startedAt))
+            .add("finishedAt", text(finishedAt));
+    if (key != null) {
+      json.add("key", key);
+    }
+    return json.build();
+  }
+
+  private static JsonValue text(Instant instant) {
+    return instant == null ? JsonValue.NULL : Json.createValue(instant.toString());
+  }
+
+  private static JsonValue parse(String json) {
+    try (var reader = Json.createReader(new StringReader(json))) {
+      return reader.readValue();
+    }
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public TaskState state() {
+    return state;
+  }
+
+  public int attempts() {
+    return attempts;
+  }
+
+  public int priority() {
+    return priority;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public String error() {
+    return error;
+  }
+
+  public String result() {
+    return result;
+  }
+
+  public JsonObject payload() {
+    return parse(payload).asJsonObject();
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public Instant runAt() {
+    return runAt;
+  }
+
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  public Instant finishedAt() {
+    return finishedAt;
+  }
+}

@@ -1,0 +1,122 @@
+package dev.courier.task.entity;
+
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParsingException;
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A submission as it arrives over HTTP or as a JMS text message: {@code {"type": "echo", "payload":
+ * {...}, "delaySeconds": 0, "priority": 4, "key": "..."}}. Both entry points parse it here, so they
+ * accept and reject exactly the same input.
+ */
+public record TaskRequest(
+    String type, JsonObject payload, Duration delay, int priority, String key) {
+
+  public static final int DEFAULT_PRIORITY = 4;
+  private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+  private static final Set<String> FIELDS =
+      Set.of("type", "payload", "delaySeconds", "priority", "key");
+  private static final long MAX_DELAY_SECONDS = Duration.ofDays(366).toSeconds();
+
+  public static TaskRequest parse(String json) {
+    if (json == null || json.isBlank()) {
+      throw InvalidTaskRequest.malformed("the body is empty; expected a JSON object");
+    }
+    JsonObject object;
+    try (var reader = Json.createReader(new StringReader(json))) {
+      JsonValue value = reader.readValue();
+      if (!(value instanceof JsonObject o)) {
+        throw InvalidTaskRequest.malformed("expected a JSON object, got " + value.getValueType());
+      }
+      object = o;
+    } catch (JsonParsingException e) {
+      throw InvalidTaskRequest.malformed("not valid JSON: " + e.getMessage());
+    } catch (jakarta.json.JsonException e) {
+      throw InvalidTaskRequest.malformed("not valid JSON: " + e.getMessage());
+    }
+    return of(object);
+  }
+
+  public static TaskRequest of(JsonObject object) {
+    for (String field : object.keySet()) {
+      if (!FIELDS.contains(field)) {
+        throw InvalidTaskRequest.malformed(
+            "unknown field '" + field + "'; allowed fields are " + FIELDS);
+      }
+    }
+    String type = requiredString(object, "type");
+    if (!TYPE.matcher(type).matches()) {
+      throw InvalidTaskRequest.malformed(
+          "'type' must be 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    }
+    JsonObject payload = JsonValue.EMPTY_JSON_OBJECT;
+    if (object.containsKey("payload") && object.get("payload") != JsonValue.NULL) {
+      if (!(object.get("payload") instanceof JsonObject p)) {
+        throw InvalidTaskRequest.malformed("'payload' must be a JSON object");
+      }
+      payload = p;
+    }
+    long delaySeconds = integer(object, "delaySeconds", 0, 0, MAX_DELAY_SECONDS);
+    int priority = (int) integer(object, "priority", DEFAULT_PRIORITY, 0, 9);
+    String key = null;
+    if (object.containsKey("key") && object.get("key") != JsonValue.NULL) {
+      key = requiredString(object, "key");
+      if (key.isBlank() || key.length() > 200) {
+        throw InvalidTaskRequest.malformed("'key' must be 1 to 200 characters");
+      }
+    }
+    return new TaskRequest(type, payload, Duration.ofSeconds(delaySeconds), priority, key);
+  }
+
+  public JsonObject toJson() {
+    var json =
+        Json.createObjectBuilder()
+            .add("type", type)
+            .add("payload", payload)
+            .add("delaySeconds", delay.toSeconds())
+            .add("priority", priority);
+    if (key != null) {
+      json.add("key", key);
+    }
+    return json.build();
+  }
+
+  private static String requiredString(JsonObject object, String field) {
+    JsonValue value = object.get(field);
+    if (value == null || value == JsonValue.NULL) {
+      throw InvalidTaskRequest.malformed("'" + field + "' is required");
+    }
+    if (!(value instanceof JsonString s)) {
+      throw InvalidTaskRequest.malformed("'" + field + "' must be a string");
+    }
+    return s.getString();
+  }
+
+  private static long integer(JsonObject object, String field, long fallback, long min, long max) {
+    JsonValue value = object.get(field);
+    if (value == null || value == JsonValue.NULL) {
+      return fallback;
+    }
+    if (!(value instanceof JsonNumber n) || !n.isIntegral()) {
+      throw InvalidTaskRequest.malformed("'" + field + "' must be a whole number");
+    }
+    long number;
+    try {
+      number = n.longValueExact();
+    } catch (ArithmeticException e) {
+      number = Long.MAX_VALUE;
+    }
+    if (number < min || number > max) {
+      throw InvalidTaskRequest.malformed(
+          "'" + field + "' must be between " + min + " and " + max + ", got " + n);
+    }
+    return number;
+  }
+}

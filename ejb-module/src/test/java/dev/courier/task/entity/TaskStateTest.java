@@ -1,0 +1,93 @@
+package dev.courier.task.entity;
+
+import static dev.courier.task.entity.TaskState.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.json.Json;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class TaskStateTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+
+  private static Task anEnqueuedTask() {
+    return Task.submitted(
+        new TaskRequest("echo", Json.createObjectBuilder().build(), Duration.ZERO, 4, null), NOW);
+  }
+
+  private static Task aDelayedTask() {
+    return Task.submitted(
+        new TaskRequest("echo", Json.createObjectBuilder().build(), Duration.ofSeconds(30), 4, null),
+        NOW);
+  }
+
+  @Test
+  void finishedStatesLeadNowhere() {
+    assertThat(SUCCEEDED.isFinal()).isTrue();
+    assertThat(DEAD.isFinal()).isTrue();
+    assertThat(CANCELLED.isFinal()).isTrue();
+    assertThat(FAILED.isFinal()).isFalse();
+    for (TaskState target : values()) {
+      assertThat(SUCCEEDED.canMoveTo(target)).isFalse();
+      assertThat(DEAD.canMoveTo(target)).isFalse();
+    }
+  }
+
+  @Test
+  void aFailedTaskMayBeRetriedOrDie() {
+    assertThat(FAILED.canMoveTo(PROCESSING)).isTrue();
+    assertThat(FAILED.canMoveTo(DEAD)).isTrue();
+    assertThat(FAILED.canMoveTo(SUCCEEDED)).isFalse();
+  }
+
+  @Test
+  void aTaskWithoutDelayIsEnqueuedAndOneWithDelayIsScheduled() {
+    assertThat(anEnqueuedTask().state()).isEqualTo(ENQUEUED);
+    Task delayed = aDelayedTask();
+    assertThat(delayed.state()).isEqualTo(SCHEDULED);
+    assertThat(delayed.runAt()).isEqualTo(NOW.plusSeconds(30));
+  }
+
+  @Test
+  void eachAttemptIsCountedAndTheLastFailureKillsTheTask() {
+    Task task = anEnqueuedTask();
+    task.startAttempt(NOW);
+    task.fail("boom", false, NOW);
+    assertThat(task.state()).isEqualTo(FAILED);
+    assertThat(task.finishedAt()).isNull();
+    task.startAttempt(NOW.plusSeconds(1));
+    task.fail("boom again", true, NOW.plusSeconds(2));
+    assertThat(task.state()).isEqualTo(DEAD);
+    assertThat(task.attempts()).isEqualTo(2);
+    assertThat(task.error()).isEqualTo("boom again");
+    assertThat(task.finishedAt()).isEqualTo(NOW.plusSeconds(2));
+  }
+
+  @Test
+  void aSucceededTaskCannotBeStartedAgain() {
+    Task task = anEnqueuedTask();
+    task.startAttempt(NOW);
+    task.succeed("{\"ok\":true}", NOW);
+    assertThat(task.toJson().getJsonObject("result").getBoolean("ok")).isTrue();
+    assertThatThrownBy(() -> task.startAttempt(NOW))
+        .isInstanceOf(IllegalTransition.class)
+        .hasMessageContaining("SUCCEEDED to PROCESSING");
+  }
+
+  @Test
+  void aTaskCannotSucceedWithoutBeingStarted() {
+    assertThatThrownBy(() -> anEnqueuedTask().succeed("1", NOW))
+        .isInstanceOf(IllegalTransition.class);
+  }
+
+  @Test
+  void longErrorsAreCutToTheColumnSize() {
+    Task task = anEnqueuedTask();
+    task.startAttempt(NOW);
+    task.fail("x".repeat(10_000), false, NOW);
+    assertThat(task.error()).hasSize(Task.MAX_ERROR_LENGTH);
+  }
+}

@@ -1,0 +1,26 @@
+package dev.courier.problem;
+
+import jakarta.json.Json;
+import jakarta.ws.rs.core.Response;
+
+/** An RFC 9457 problem body: what went wrong, in words a client can act on. */
+public record Problem(String type, String title, int status, String detail) {
+
+  public static final String MEDIA_TYPE = "application/problem+json";
+  private static final String TYPES = "https://courier.dev/problems/";
+
+  public static Problem of(String slug, String title, Response.StatusType status, String detail) {
+    return new Problem(TYPES + slug, title, status.getStatusCode(), detail);
+  }
+
+  public Response toResponse() {
+    var json =
+        Json.createObjectBuilder()
+            .add("type", type)
+            .add("title", title)
+            .add("status", status)
+            .add("detail", detail == null ? title : detail)
+            .build();
+    return Response.status(status).type(MEDIA_TYPE).entity(json.toString()).build();
+  }
+}

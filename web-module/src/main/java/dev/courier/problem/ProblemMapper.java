@@ -1,0 +1,47 @@
+package dev.courier.problem;
+
+import dev.courier.task.entity.InvalidTaskRequest;
+import jakarta.ejb.EJBException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.Response.Status;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Turns every failure of the API into a problem+json response with the right status. */
+@Provider
+public class ProblemMapper implements ExceptionMapper<Throwable> {
+
+  private static final Logger LOG = Logger.getLogger(ProblemMapper.class.getName());
+
+  @Override
+  public Response toResponse(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof EJBException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return problem(cause).toResponse();
+  }
+
+  private static Problem problem(Throwable cause) {
+    if (cause instanceof InvalidTaskRequest invalid) {
+      String slug = invalid.title().toLowerCase(Locale.ROOT).replace(' ', '-');
+      return Problem.of(slug, invalid.title(), Status.BAD_REQUEST, invalid.getMessage());
+    }
+    if (cause instanceof WebApplicationException web) {
+      Response.StatusType status = web.getResponse().getStatusInfo();
+      String title = status.getReasonPhrase();
+      String slug = title.toLowerCase(Locale.ROOT).replace(' ', '-');
+      return Problem.of(slug, title, status, web.getMessage());
+    }
+    LOG.log(Level.SEVERE, "unexpected failure in the API", cause);
+    return Problem.of(
+        "internal-error",
+        "Internal error",
+        Status.INTERNAL_SERVER_ERROR,
+        "the server failed to handle the request; its log has the details");
+  }
+}
