@@ -2,7 +2,10 @@ package dev.courier.problem;
 
 import dev.courier.task.entity.InvalidTaskRequest;
 import jakarta.ejb.EJBException;
+import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -17,6 +20,8 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
 
   private static final Logger LOG = Logger.getLogger(ProblemMapper.class.getName());
 
+  @Context HttpHeaders headers;
+
   @Override
   public Response toResponse(Throwable failure) {
     Throwable cause = failure;
@@ -26,7 +31,15 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     return problem(cause).toResponse();
   }
 
-  private static Problem problem(Throwable cause) {
+  private Problem problem(Throwable cause) {
+    if (cause instanceof NotSupportedException) {
+      return Problem.of(
+          "unsupported-media-type",
+          "Unsupported Media Type",
+          Status.UNSUPPORTED_MEDIA_TYPE,
+          "the API takes application/json; this request's Content-Type was "
+              + headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
+    }
     if (cause instanceof InvalidTaskRequest invalid) {
       String slug = invalid.title().toLowerCase(Locale.ROOT).replace(' ', '-');
       return Problem.of(slug, invalid.title(), Status.BAD_REQUEST, invalid.getMessage());

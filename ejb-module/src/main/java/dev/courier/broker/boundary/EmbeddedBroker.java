@@ -10,6 +10,7 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.core.config.FileDeploymentManager;
 import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
@@ -46,10 +47,14 @@ public class EmbeddedBroker {
   @ConfigProperty(name = "courier.broker.port", defaultValue = "61616")
   int port;
 
+  /** Artemis audits every send and receive at INFO; held here so the level is not collected. */
+  private static final Logger AUDIT = Logger.getLogger("org.apache.activemq.audit");
+
   private EmbeddedActiveMQ broker;
 
   @PostConstruct
   void start() {
+    AUDIT.setLevel(Level.WARNING);
     try {
       var configuration = new FileConfiguration();
       var deployment = new FileDeploymentManager(brokerXml);
@@ -64,6 +69,10 @@ public class EmbeddedBroker {
           .setPagingDirectory(dir.resolve("paging").toString())
           .setLargeMessagesDirectory(dir.resolve("large-messages").toString())
           .setNodeManagerLockDirectory(dir.toString());
+      if (!"file".equals(configuration.getConfigurationUrl().getProtocol())) {
+        // a broker.xml inside a jar cannot change; Artemis reloads only files
+        configuration.setConfigurationFileRefreshPeriod(-1);
+      }
       configuration.getAcceptorConfigurations().clear();
       configuration.addAcceptorConfiguration("courier", "tcp://" + host + ":" + port);
 

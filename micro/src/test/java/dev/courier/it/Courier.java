@@ -1,0 +1,143 @@
+package dev.courier.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueBrowser;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.File;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/** Drives a running Courier the way its users do: HTTP for the API, a JMS client over TCP. */
+final class Courier {
+
+  static final String BROKER = "tcp://127.0.0.1:61616";
+  static final String TASKS = "courier.tasks";
+  static final String DEAD_LETTERS = "courier.tasks.dlq";
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final URI api;
+
+  Courier(URL base) {
+    this.api = URI.create(base.toString()).resolve("/api/");
+  }
+
+  /** The war that `./mvnw package` built, deployed as it is. */
+  static WebArchive war() {
+    return ShrinkWrap.createFromZipFile(
+        WebArchive.class, new File(System.getProperty("courier.it.war", "target/courier.war")));
+  }
+
+  Response post(String path, String contentType, String body) {
+    return send(
+        HttpRequest.newBuilder(api.resolve(path))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
+  Response submit(String json) {
+    return post("tasks", "application/json", json);
+  }
+
+  Response get(String path) {
+    return send(HttpRequest.newBuilder(api.resolve(path)).GET().build());
+  }
+
+  JsonObject task(String id) {
+    Response response = get("tasks/" + id);
+    assertThat(response.status()).isEqualTo(200);
+    return response.json().asJsonObject();
+  }
+
+  List<JsonObject> tasksWithKey(String key) {
+    return get("tasks?key=" + key).json().asJsonArray().getValuesAs(JsonObject.class);
+  }
+
+  private Response send(HttpRequest request) {
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Response(
+          response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(""),
+          response.headers().firstValue("Location").orElse(null),
+          response.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sends one message to the task queue as an outside JMS client would; answers its message id. */
+  static String sendToTasks(MessageFactory factory) {
+    try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(BROKER);
+        JMSContext jms = cf.createContext()) {
+      Message message = factory.create(jms);
+      jms.createProducer().send(jms.createQueue(TASKS), message);
+      return message.getJMSMessageID();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String sendText(String body) {
+    return sendToTasks(jms -> jms.createTextMessage(body));
+  }
+
+  /** The messages in the dead-letter queue that match a JMS selector. */
+  static List<Message> deadLetters(String selector) {
+    try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(BROKER);
+        JMSContext jms = cf.createContext()) {
+      Queue dlq = jms.createQueue(DEAD_LETTERS);
+      try (QueueBrowser browser = jms.createBrowser(dlq, selector)) {
+        return Collections.list(browser.getEnumeration()).stream().map(Message.class::cast).toList();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @FunctionalInterface
+  interface MessageFactory {
+    Message create(JMSContext jms) throws Exception;
+  }
+
+  record Response(int status, String contentType, String location, String body) {
+    JsonValue json() {
+      try (var reader = Json.createReader(new StringReader(body))) {
+        return reader.readValue();
+      }
+    }
+
+    JsonObject problem() {
+      assertThat(contentType).startsWith("application/problem+json");
+      JsonObject problem = json().asJsonObject();
+      assertThat(problem.getInt("status")).isEqualTo(status);
+      assertThat(problem.getString("type")).isNotBlank();
+      assertThat(problem.getString("title")).isNotBlank();
+      return problem;
+    }
+  }
+
+  static Duration patience() {
+    return Duration.ofSeconds(30);
+  }
+}

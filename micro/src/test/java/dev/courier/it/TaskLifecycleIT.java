@@ -1,0 +1,224 @@
+package dev.courier.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Message;
+import jakarta.json.JsonObject;
+import java.net.URL;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A task's life on Payara Micro with the embedded broker: submitted over HTTP or JMS, run by the
+ * MDB, retried with back-off, dead-lettered; and bad input of each kind. The broker runs with short
+ * redelivery delays and a 64 KiB payload limit (micro/pom.xml) and a fresh data directory per run.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class TaskLifecycleIT {
+
+  @Deployment(testable = false)
+  static WebArchive deployment() {
+    return Courier.war();
+  }
+
+  @ArquillianResource URL base;
+  Courier courier;
+
+  @BeforeEach
+  void connect() {
+    courier = new Courier(base);
+  }
+
+  private static String aKey() {
+    return "it-" + UUID.randomUUID();
+  }
+
+  @Test
+  void anEchoTaskSubmittedOverHttpSucceedsWithThePayloadAsResult() {
+    var response = courier.submit("{\"type\":\"echo\",\"payload\":{\"greeting\":\"hello\"}}");
+
+    assertThat(response.status()).isEqualTo(201);
+    JsonObject created = response.json().asJsonObject();
+    String id = created.getString("id");
+    assertThat(response.location()).endsWith("/api/tasks/" + id);
+    assertThat(created.getString("state")).isIn("ENQUEUED", "PROCESSING", "SUCCEEDED");
+
+    await()
+        .atMost(Courier.patience())
+        .until(() -> courier.task(id).getString("state").equals("SUCCEEDED"));
+    JsonObject task = courier.task(id);
+    assertThat(task.getJsonObject("result").getString("greeting")).isEqualTo("hello");
+    assertThat(task.getInt("attempts")).isEqualTo(1);
+    assertThat(task.getString("startedAt")).isNotBlank();
+    assertThat(task.getString("finishedAt")).isNotBlank();
+  }
+
+  @Test
+  void aJmsTextMessageBecomesATaskThatSucceedsAndIsFoundByItsKey() {
+    String key = aKey();
+    Courier.sendText("{\"type\":\"echo\",\"payload\":{\"n\":7},\"key\":\"" + key + "\"}");
+
+    await()
+        .atMost(Courier.patience())
+        .until(
+            () -> {
+              List<JsonObject> found = courier.tasksWithKey(key);
+              return found.size() == 1 && found.get(0).getString("state").equals("SUCCEEDED");
+            });
+    JsonObject task = courier.tasksWithKey(key).get(0);
+    assertThat(task.getString("type")).isEqualTo("echo");
+    assertThat(task.getJsonObject("result").getInt("n")).isEqualTo(7);
+  }
+
+  @Test
+  void aFailingTaskIsRetriedAndDiesAfterFiveAttemptsWithItsErrorInTheDeadLetterQueue() {
+    var response = courier.submit("{\"type\":\"fail\",\"payload\":{\"message\":\"disk on fire\"}}");
+    String id = response.json().asJsonObject().getString("id");
+
+    AtomicBoolean sawFailedWhileRetrying = new AtomicBoolean();
+    await()
+        .atMost(Courier.patience())
+        .until(
+            () -> {
+              JsonObject task = courier.task(id);
+              if (task.getString("state").equals("FAILED")) {
+                assertThat(task.getInt("attempts")).isBetween(1, 4);
+                assertThat(task.getString("error")).isEqualTo("disk on fire");
+                sawFailedWhileRetrying.set(true);
+              }
+              return task.getString("state").equals("DEAD");
+            });
+    assertThat(sawFailedWhileRetrying).as("FAILED was visible between attempts").isTrue();
+    JsonObject dead = courier.task(id);
+    assertThat(dead.getInt("attempts")).isEqualTo(5);
+    assertThat(dead.getString("error")).isEqualTo("disk on fire");
+    assertThat(dead.getString("finishedAt")).isNotBlank();
+
+    await()
+        .atMost(Courier.patience())
+        .until(() -> Courier.deadLetters("courier_task_id = '" + id + "'").size() == 1);
+  }
+
+  @Test
+  void malformedJsonIsABadRequest() {
+    var problem = courier.submit("{\"type\":").problem();
+    assertThat(problem.getInt("status")).isEqualTo(400);
+    assertThat(problem.getString("detail")).contains("not valid JSON");
+  }
+
+  @Test
+  void anUnknownTaskTypeIsABadRequestThatNamesTheType() {
+    var problem = courier.submit("{\"type\":\"no.such.type\"}").problem();
+    assertThat(problem.getInt("status")).isEqualTo(400);
+    assertThat(problem.getString("title")).isEqualTo("Unknown task type");
+    assertThat(problem.getString("detail")).contains("no.such.type");
+  }
+
+  @Test
+  void anInvalidFieldIsABadRequestThatNamesTheField() {
+    var problem = courier.submit("{\"type\":\"echo\",\"priority\":12}").problem();
+    assertThat(problem.getInt("status")).isEqualTo(400);
+    assertThat(problem.getString("detail")).contains("'priority' must be between 0 and 9");
+  }
+
+  @Test
+  void aPayloadOverTheLimitIsRefusedWith413() {
+    String big = "x".repeat(maxPayloadBytes() + 1);
+    var response = courier.submit("{\"type\":\"echo\",\"payload\":{\"blob\":\"" + big + "\"}}");
+    assertThat(response.status()).isEqualTo(413);
+    assertThat(response.problem().getString("detail")).contains("limit");
+  }
+
+  @Test
+  void aBodyThatIsNotJsonIsRefusedWith415() {
+    var response = courier.post("tasks", "text/plain", "{\"type\":\"echo\"}");
+    assertThat(response.status()).isEqualTo(415);
+    assertThat(response.problem().getString("detail")).contains("application/json");
+  }
+
+  @Test
+  void anUnknownTaskIdIsNotFound() {
+    var response = courier.get("tasks/" + UUID.randomUUID());
+    assertThat(response.status()).isEqualTo(404);
+    assertThat(response.problem().getString("detail")).contains("no task");
+  }
+
+  @Test
+  void aJmsMessageThatIsNotTextIsDeadLetteredWithTheReason() {
+    String id =
+        Courier.sendToTasks(
+            jms -> {
+              BytesMessage bytes = jms.createBytesMessage();
+              bytes.writeBytes(new byte[] {1, 2, 3});
+              bytes.setStringProperty("origin", "legacy-system");
+              return bytes;
+            });
+
+    Message dead = deadLetterOf(id);
+    assertThat(reasonOf(dead)).contains("not a text message").contains("BytesMessage");
+    assertThat(property(dead, "origin")).isEqualTo("legacy-system");
+    assertThat(dead).isInstanceOf(BytesMessage.class);
+  }
+
+  @Test
+  void aJmsMessageThatIsNotJsonIsDeadLetteredWithTheReason() {
+    String id = Courier.sendText("this is not json");
+    assertThat(reasonOf(deadLetterOf(id))).contains("not valid JSON");
+  }
+
+  @Test
+  void aJmsMessageWithAnUnknownTypeIsDeadLetteredAndTheConsumerKeepsRunning() {
+    String id = Courier.sendText("{\"type\":\"no.such.type\"}");
+    assertThat(reasonOf(deadLetterOf(id))).contains("no.such.type");
+
+    String key = aKey();
+    Courier.sendText("{\"type\":\"echo\",\"key\":\"" + key + "\"}");
+    await()
+        .atMost(Courier.patience())
+        .until(
+            () ->
+                courier.tasksWithKey(key).stream()
+                    .anyMatch(task -> task.getString("state").equals("SUCCEEDED")));
+  }
+
+  @Test
+  void aJmsMessageOverThePayloadLimitIsDeadLetteredWithTheReason() {
+    String big = "x".repeat(maxPayloadBytes() + 1);
+    String id = Courier.sendText("{\"type\":\"echo\",\"payload\":{\"blob\":\"" + big + "\"}}");
+    assertThat(reasonOf(deadLetterOf(id))).contains("the limit is " + maxPayloadBytes());
+  }
+
+  private static Message deadLetterOf(String messageId) {
+    String selector = "courier_original_message_id = '" + messageId + "'";
+    await().atMost(Courier.patience()).until(() -> Courier.deadLetters(selector).size() == 1);
+    return Courier.deadLetters(selector).get(0);
+  }
+
+  private static String reasonOf(Message message) {
+    return property(message, "courier_dead_reason");
+  }
+
+  private static String property(Message message, String name) {
+    try {
+      return message.getStringProperty(name);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int maxPayloadBytes() {
+    return Integer.getInteger("courier.it.maxPayloadBytes", 1_048_576);
+  }
+}
