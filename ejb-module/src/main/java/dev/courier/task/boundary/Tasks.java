@@ -5,6 +5,7 @@ import dev.courier.task.control.TaskMessages;
 import dev.courier.task.entity.InvalidTaskRequest;
 import dev.courier.task.entity.Task;
 import dev.courier.task.entity.TaskRequest;
+import dev.courier.task.entity.TaskStats;
 import jakarta.annotation.sql.DataSourceDefinition;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
@@ -61,6 +62,19 @@ public class Tasks {
 
   public Optional<Task> find(String id) {
     return Optional.ofNullable(em.find(Task.class, id));
+  }
+
+  /** Counts and timings of the tasks whose key starts with {@code keyPrefix}. */
+  public TaskStats stats(String keyPrefix) {
+    String escaped = keyPrefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    List<Object[]> rows =
+        em.createQuery(
+                "select t.state, t.createdAt, t.startedAt, t.finishedAt from Task t"
+                    + " where t.key like :prefix escape '\\'",
+                Object[].class)
+            .setParameter("prefix", escaped + "%")
+            .getResultList();
+    return TaskStats.of(rows);
   }
 
   public List<Task> findByKey(String key) {

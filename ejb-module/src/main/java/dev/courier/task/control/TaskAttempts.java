@@ -33,7 +33,7 @@ public class TaskAttempts {
   }
 
   /** Stores a task a client submitted as a JMS message (once per message) and starts an attempt. */
-  public Optional<TaskContext> intake(String messageId, TaskRequest request) {
+  public Optional<TaskContext> intake(String messageId, TaskRequest request, Instant sentAt) {
     Task task =
         em.createNamedQuery(Task.BY_MESSAGE, Task.class)
             .setParameter("messageId", messageId)
@@ -42,7 +42,7 @@ public class TaskAttempts {
             .findFirst()
             .orElseGet(
                 () -> {
-                  Task received = Task.receivedAs(messageId, request, Instant.now());
+                  Task received = Task.receivedAs(messageId, request, sentAt);
                   em.persist(received);
                   return received;
                 });

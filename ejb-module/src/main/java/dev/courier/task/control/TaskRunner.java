@@ -10,6 +10,7 @@ import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -57,7 +58,11 @@ public class TaskRunner {
     }
     TaskRequest request = submission(message);
     String messageId = message.getJMSMessageID();
-    return attempts.intake(messageId != null ? messageId : UUID.randomUUID().toString(), request);
+    long sent = message.getJMSTimestamp();
+    return attempts.intake(
+        messageId != null ? messageId : UUID.randomUUID().toString(),
+        request,
+        sent > 0 ? Instant.ofEpochMilli(sent) : Instant.now());
   }
 
   private TaskRequest submission(Message message) throws JMSException, Undeliverable {

@@ -90,8 +90,9 @@ public class Task {
     return task;
   }
 
-  public static Task receivedAs(String messageId, TaskRequest request, Instant now) {
-    var task = submitted(request, now);
+  /** A task a client submitted as a JMS message at {@code sentAt} (its JMSTimestamp). */
+  public static Task receivedAs(String messageId, TaskRequest request, Instant sentAt) {
+    var task = submitted(request, sentAt);
     task.messageId = messageId;
     return task;
   }

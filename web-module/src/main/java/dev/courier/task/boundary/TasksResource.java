@@ -38,6 +38,15 @@ public class TasksResource {
   }
 
   @GET
+  @Path("stats")
+  public String stats(@QueryParam("keyPrefix") String keyPrefix) {
+    if (keyPrefix == null || keyPrefix.isBlank()) {
+      throw new BadRequestException("give the key prefix to count: GET /api/tasks/stats?keyPrefix=...");
+    }
+    return tasks.stats(keyPrefix).toJson().toString();
+  }
+
+  @GET
   @Path("{id}")
   public String find(@PathParam("id") String id) {
     return tasks

@@ -1,0 +1,223 @@
+package dev.courier.bench;
+
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
+import jakarta.jms.Queue;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * Pushes N echo tasks through JMS into a running Courier and, in the same run and on the same
+ * broker, N plain JMS messages through a queue with the same settings, so that the two figures can
+ * be compared. Options: --tasks=20000 --warmup=2000 --producers=4 --consumers=15
+ * --broker=tcp://127.0.0.1:61616 --api=http://127.0.0.1:8080/api --timeout=600 (seconds).
+ */
+public final class Benchmark {
+
+  private record Result(String name, int count, double perSecond, long p50, long p99, long max) {}
+
+  private final int tasks;
+  private final int warmup;
+  private final int producers;
+  private final int consumers;
+  private final String broker;
+  private final URI api;
+  private final Duration timeout;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private Benchmark(Map<String, String> options) {
+    tasks = Integer.parseInt(options.getOrDefault("tasks", "20000"));
+    warmup = Integer.parseInt(options.getOrDefault("warmup", "2000"));
+    producers = Integer.parseInt(options.getOrDefault("producers", "4"));
+    consumers = Integer.parseInt(options.getOrDefault("consumers", "15"));
+    broker = options.getOrDefault("broker", "tcp://127.0.0.1:61616");
+    api = URI.create(options.getOrDefault("api", "http://127.0.0.1:8080/api") + "/");
+    timeout = Duration.ofSeconds(Long.parseLong(options.getOrDefault("timeout", "600")));
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = new HashMap<>();
+    for (String arg : args) {
+      String[] pair = arg.replaceFirst("^--", "").split("=", 2);
+      options.put(pair[0], pair.length > 1 ? pair[1] : "true");
+    }
+    new Benchmark(options).run();
+  }
+
+  private void run() throws Exception {
+    System.out.printf(
+        "Courier benchmark: %d tasks (after %d warm-up), %d producers, broker %s, api %s%n",
+        tasks, warmup, producers, broker, api);
+    stats("none-" + UUID.randomUUID()); // fails fast when Courier is not running
+    if (warmup > 0) {
+      courier(warmup);
+      raw(warmup);
+    }
+    Result raw = raw(tasks);
+    Result courier = courier(tasks);
+    System.out.println();
+    System.out.printf("%-44s %10s %8s %8s %8s%n", "", "per s", "p50 ms", "p99 ms", "max ms");
+    for (Result r : List.of(raw, courier)) {
+      System.out.printf(
+          "%-44s %10.0f %8d %8d %8d%n", r.name(), r.perSecond(), r.p50(), r.p99(), r.max());
+    }
+    System.out.printf(
+        "%nratio Courier/raw JMS throughput: %.2f (latency: send-to-receive for raw JMS,"
+            + " submit-to-start for Courier)%n",
+        courier.perSecond() / raw.perSecond());
+  }
+
+  /** Plain JMS: persistent sends, transacted receives (one commit per message, as the MDB does). */
+  private Result raw(int n) throws Exception {
+    String queueName = "bench.raw." + UUID.randomUUID();
+    long[] latencies = new long[n];
+    AtomicInteger received = new AtomicInteger();
+    Instant deadline = Instant.now().plus(timeout);
+    try (var factory = new ActiveMQConnectionFactory(broker)) {
+      ExecutorService pool = Executors.newFixedThreadPool(producers + consumers);
+      List<Future<?>> work = new ArrayList<>();
+      for (int c = 0; c < consumers; c++) {
+        work.add(
+            pool.submit(
+                () -> {
+                  try (JMSContext jms = factory.createContext(JMSContext.SESSION_TRANSACTED);
+                      JMSConsumer consumer = jms.createConsumer(jms.createQueue(queueName))) {
+                    while (received.get() < n && Instant.now().isBefore(deadline)) {
+                      Message message = consumer.receive(200);
+                      if (message != null) {
+                        message.getBody(String.class);
+                        jms.commit();
+                        int i = received.getAndIncrement();
+                        if (i < n) {
+                          latencies[i] = System.currentTimeMillis() - message.getJMSTimestamp();
+                        }
+                      }
+                    }
+                  }
+                  return null;
+                }));
+      }
+      long start = System.nanoTime();
+      send(factory, queueName, n, "raw");
+      for (Future<?> f : work) {
+        f.get();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      pool.shutdown();
+      int count = Math.min(received.get(), n);
+      Arrays.sort(latencies, 0, count);
+      return new Result(
+          "raw JMS, " + consumers + " consumers",
+          count,
+          count / seconds,
+          percentile(latencies, count, 50),
+          percentile(latencies, count, 99),
+          percentile(latencies, count, 100));
+    }
+  }
+
+  /** Courier: echo tasks as JMS text messages; completion and latencies come from its API. */
+  private Result courier(int n) throws Exception {
+    String prefix = "bench-" + UUID.randomUUID() + "-";
+    try (var factory = new ActiveMQConnectionFactory(broker)) {
+      send(factory, "courier.tasks", n, prefix);
+    }
+    Instant deadline = Instant.now().plus(timeout);
+    JsonObject stats = stats(prefix);
+    while (succeeded(stats) < n && Instant.now().isBefore(deadline)) {
+      Thread.sleep(250); // polling interval of a benchmark, not a test
+      stats = stats(prefix);
+    }
+    int done = succeeded(stats);
+    Instant first = Instant.parse(stats.getString("firstCreatedAt"));
+    Instant last = Instant.parse(stats.getString("lastFinishedAt"));
+    double seconds = Duration.between(first, last).toNanos() / 1e9;
+    JsonObject latency = stats.getJsonObject("startLatencyMs");
+    if (done < n) {
+      System.out.printf("only %d of %d tasks succeeded within %s: %s%n", done, n, timeout, stats);
+    }
+    return new Result(
+        "Courier echo tasks (JMS submit, MDB, H2 store)",
+        done,
+        done / seconds,
+        latency.getJsonNumber("p50").longValue(),
+        latency.getJsonNumber("p99").longValue(),
+        latency.getJsonNumber("max").longValue());
+  }
+
+  private void send(ActiveMQConnectionFactory factory, String queueName, int n, String keyPrefix)
+      throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(producers);
+    List<Future<?>> sends = new ArrayList<>();
+    for (int p = 0; p < producers; p++) {
+      sends.add(
+          pool.submit(
+              () -> {
+                try (JMSContext jms = factory.createContext()) {
+                  Queue queue = jms.createQueue(queueName);
+                  var producer = jms.createProducer();
+                  for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                    producer.send(
+                        queue,
+                        "{\"type\":\"echo\",\"payload\":{\"i\":"
+                            + i
+                            + "},\"key\":\""
+                            + keyPrefix
+                            + i
+                            + "\"}");
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : sends) {
+      f.get();
+    }
+    pool.shutdown();
+  }
+
+  private JsonObject stats(String prefix) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(api.resolve("tasks/stats?keyPrefix=" + prefix)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("Courier answered " + response.statusCode() + ": " + response.body());
+    }
+    try (var reader = Json.createReader(new StringReader(response.body()))) {
+      return reader.readObject();
+    }
+  }
+
+  private static int succeeded(JsonObject stats) {
+    return stats.getJsonObject("byState").getInt("SUCCEEDED", 0);
+  }
+
+  private static long percentile(long[] sorted, int count, double p) {
+    if (count == 0) {
+      return 0;
+    }
+    int rank = (int) Math.ceil(p / 100.0 * count);
+    return sorted[Math.min(Math.max(rank, 1), count) - 1];
+  }
+}
