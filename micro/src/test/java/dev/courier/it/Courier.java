@@ -34,8 +34,9 @@ final class Courier {
   private final HttpClient http = HttpClient.newHttpClient();
   private final URI api;
 
+  /** Courier listens on loopback only; Arquillian names the host by its network name. */
   Courier(URL base) {
-    this.api = URI.create(base.toString()).resolve("/api/");
+    this.api = URI.create("http://127.0.0.1:" + base.getPort() + "/api/");
   }
 
   /** The war that `./mvnw package` built, deployed as it is. */
