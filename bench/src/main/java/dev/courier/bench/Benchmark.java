@@ -202,7 +202,8 @@ public final class Benchmark {
             HttpRequest.newBuilder(api.resolve("tasks/stats?keyPrefix=" + prefix)).GET().build(),
             HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IllegalStateException("Courier answered " + response.statusCode() + ": " + response.body());
+      throw new IllegalStateException(
+          "Courier answered " + response.statusCode() + ": " + response.body());
     }
     try (var reader = Json.createReader(new StringReader(response.body()))) {
       return reader.readObject();

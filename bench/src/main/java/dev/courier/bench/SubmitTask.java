@@ -13,7 +13,8 @@ public final class SubmitTask {
   public static void main(String[] args) {
     String task = System.getProperty("task");
     if (task == null || task.isBlank()) {
-      System.err.println("usage: -Dtask='{\"type\":\"echo\",\"payload\":{...}}' [-Dbroker=tcp://...]");
+      System.err.println(
+          "usage: -Dtask='{\"type\":\"echo\",\"payload\":{...}}' [-Dbroker=tcp://...]");
       System.exit(2);
     }
     String broker = System.getProperty("broker", "tcp://127.0.0.1:61616");

@@ -56,7 +56,8 @@ class EarOnPayaraServerIT {
 
   @AfterAll
   static void stopTheDomain() throws Exception {
-    asadmin("stop-domain", "--kill=true", "--domaindir", WORK.resolve("domains").toString(), DOMAIN);
+    asadmin(
+        "stop-domain", "--kill=true", "--domaindir", WORK.resolve("domains").toString(), DOMAIN);
   }
 
   @Test
@@ -124,14 +125,12 @@ class EarOnPayaraServerIT {
 
   /** Runs asadmin and fails with its output if it does not succeed within three minutes. */
   private static void asadmin(String... arguments) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("bash", PAYARA.resolve("bin/asadmin").toString()));
+    List<String> command =
+        new ArrayList<>(List.of("bash", PAYARA.resolve("bin/asadmin").toString()));
     command.addAll(List.of(arguments));
     Path log = Files.createTempFile(WORK, "asadmin-", ".log");
     Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     boolean finished = process.waitFor(3, TimeUnit.MINUTES);
     String output = Files.readString(log);
     System.out.println("asadmin " + String.join(" ", arguments) + "\n" + output);

@@ -109,7 +109,9 @@ final class Courier {
         JMSContext jms = cf.createContext()) {
       Queue dlq = jms.createQueue(DEAD_LETTERS);
       try (QueueBrowser browser = jms.createBrowser(dlq, selector)) {
-        return Collections.list(browser.getEnumeration()).stream().map(Message.class::cast).toList();
+        return Collections.list(browser.getEnumeration()).stream()
+            .map(Message.class::cast)
+            .toList();
       }
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -15,7 +15,9 @@ import jakarta.jms.MessageListener;
 /** Runs the tasks on {@code courier.tasks}, one attempt per delivery. */
 @MessageDriven(
     activationConfig = {
-      @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "courier-artemis"),
+      @ActivationConfigProperty(
+          propertyName = "resourceAdapter",
+          propertyValue = "courier-artemis"),
       @ActivationConfigProperty(propertyName = "useJNDI", propertyValue = "false"),
       @ActivationConfigProperty(propertyName = "destination", propertyValue = TaskMessages.QUEUE),
       @ActivationConfigProperty(

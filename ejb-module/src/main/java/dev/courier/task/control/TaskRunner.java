@@ -137,7 +137,9 @@ public class TaskRunner {
     if (e instanceof TaskFailure && e.getMessage() != null) {
       return e.getMessage();
     }
-    return e.getMessage() == null ? e.getClass().getName() : e.getClass().getName() + ": " + e.getMessage();
+    return e.getMessage() == null
+        ? e.getClass().getName()
+        : e.getClass().getName() + ": " + e.getMessage();
   }
 
   private static String kind(Message message) {

@@ -2,7 +2,10 @@ package dev.courier.task.entity;
 
 import jakarta.ejb.ApplicationException;
 
-/** A submission that cannot become a task; the message says what is wrong with it, for the submitter. */
+/**
+ * A submission that cannot become a task; the message says what is wrong with it, for the
+ * submitter.
+ */
 @ApplicationException(rollback = true)
 public class InvalidTaskRequest extends RuntimeException {
 

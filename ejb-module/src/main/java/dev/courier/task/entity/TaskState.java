@@ -11,7 +11,10 @@ public enum TaskState {
   SUCCEEDED,
   /** The last attempt failed; the broker will redeliver after its back-off. */
   FAILED,
-  /** Every attempt failed, or the task could not be run at all; its message is in the dead-letter queue. */
+  /**
+   * Every attempt failed, or the task could not be run at all; its message is in the dead-letter
+   * queue.
+   */
   DEAD,
   CANCELLED;
 

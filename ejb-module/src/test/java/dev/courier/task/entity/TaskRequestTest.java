@@ -34,7 +34,8 @@ class TaskRequestTest {
   @Test
   void aRequestSurvivesItsOwnJson() {
     TaskRequest request =
-        TaskRequest.parse("{\"type\":\"echo\",\"payload\":{\"a\":[1,2]},\"priority\":2,\"key\":\"x\"}");
+        TaskRequest.parse(
+            "{\"type\":\"echo\",\"payload\":{\"a\":[1,2]},\"priority\":2,\"key\":\"x\"}");
     assertThat(TaskRequest.parse(request.toJson().toString())).isEqualTo(request);
   }
 

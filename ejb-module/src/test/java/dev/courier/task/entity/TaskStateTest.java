@@ -20,7 +20,8 @@ class TaskStateTest {
 
   private static Task aDelayedTask() {
     return Task.submitted(
-        new TaskRequest("echo", Json.createObjectBuilder().build(), Duration.ofSeconds(30), 4, null),
+        new TaskRequest(
+            "echo", Json.createObjectBuilder().build(), Duration.ofSeconds(30), 4, null),
         NOW);
   }
 

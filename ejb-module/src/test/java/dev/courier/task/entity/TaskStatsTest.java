@@ -31,7 +31,9 @@ class TaskStatsTest {
     TaskStats stats = TaskStats.of(rows);
 
     assertThat(stats.count()).isEqualTo(101);
-    assertThat(stats.byState()).containsEntry(TaskState.SUCCEEDED, 100L).containsEntry(TaskState.ENQUEUED, 1L);
+    assertThat(stats.byState())
+        .containsEntry(TaskState.SUCCEEDED, 100L)
+        .containsEntry(TaskState.ENQUEUED, 1L);
     assertThat(stats.startLatencyPercentile(50)).isEqualTo(50);
     assertThat(stats.startLatencyPercentile(99)).isEqualTo(99);
     assertThat(stats.startLatencyPercentile(100)).isEqualTo(100);

@@ -41,7 +41,8 @@ public class TasksResource {
   @Path("stats")
   public String stats(@QueryParam("keyPrefix") String keyPrefix) {
     if (keyPrefix == null || keyPrefix.isBlank()) {
-      throw new BadRequestException("give the key prefix to count: GET /api/tasks/stats?keyPrefix=...");
+      throw new BadRequestException(
+          "give the key prefix to count: GET /api/tasks/stats?keyPrefix=...");
     }
     return tasks.stats(keyPrefix).toJson().toString();
   }
