@@ -1,6 +1,8 @@
 package dev.courier.problem;
 
+import dev.courier.task.entity.IllegalTransition;
 import dev.courier.task.entity.InvalidTaskRequest;
+import dev.courier.task.entity.TaskState;
 import jakarta.ejb.EJBException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
@@ -39,6 +41,16 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
           Status.UNSUPPORTED_MEDIA_TYPE,
           "the API takes application/json; this request's Content-Type was "
               + headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
+    }
+    if (cause instanceof IllegalTransition conflict) {
+      return Problem.of(
+          "task-state-conflict",
+          "Task state conflict",
+          Status.CONFLICT,
+          conflict.getMessage()
+              + (conflict.from() == TaskState.PROCESSING
+                  ? "; it is running"
+                  : conflict.from().isFinal() ? "; it has finished" : ""));
     }
     if (cause instanceof InvalidTaskRequest invalid) {
       String slug = invalid.title().toLowerCase(Locale.ROOT).replace(' ', '-');

@@ -13,7 +13,9 @@ import jakarta.jms.JMSConnectionFactory;
 import jakarta.jms.JMSConnectionFactoryDefinition;
 import jakarta.jms.JMSContext;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -50,14 +52,35 @@ public class Tasks {
     if (!handlers.knows(request.type())) {
       throw InvalidTaskRequest.unknownType(request.type());
     }
-    Task task = Task.submitted(request, Instant.now());
+    return enqueue(Task.submitted(request, Instant.now()), request);
+  }
+
+  /**
+   * Stores a task that a client sent as a JMS message due later, and sends it on with the broker's
+   * scheduled delivery; the caller's transaction consumes the client's message at the same time.
+   */
+  public Task schedule(String messageId, TaskRequest request, Instant sentAt) {
+    return enqueue(Task.receivedAs(messageId, request, sentAt), request);
+  }
+
+  private Task enqueue(Task task, TaskRequest request) {
     em.persist(task);
+    long delay = Math.max(0, Duration.between(Instant.now(), task.runAt()).toMillis());
     jms.createProducer()
         .setPriority(request.priority())
-        .setDeliveryDelay(request.delay().toMillis())
+        .setDeliveryDelay(delay)
         .setProperty(TaskMessages.TASK_ID, task.id())
         .send(jms.createQueue(TaskMessages.QUEUE), request.toJson().toString());
     return task;
+  }
+
+  /** Cancels a task that has not started; its message, if still in the broker, is dropped. */
+  public Optional<Task> cancel(String id) {
+    Task task = em.find(Task.class, id, LockModeType.PESSIMISTIC_WRITE);
+    if (task != null) {
+      task.cancel(Instant.now());
+    }
+    return Optional.ofNullable(task);
   }
 
   public Optional<Task> find(String id) {

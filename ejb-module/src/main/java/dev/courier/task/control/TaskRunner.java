@@ -1,6 +1,7 @@
 package dev.courier.task.control;
 
 import dev.courier.broker.boundary.EmbeddedBroker;
+import dev.courier.task.boundary.Tasks;
 import dev.courier.task.entity.InvalidTaskRequest;
 import dev.courier.task.entity.TaskRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +11,7 @@ import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,7 +29,11 @@ public class TaskRunner {
 
   private static final Logger LOG = Logger.getLogger(TaskRunner.class.getName());
 
+  /** A client's submission due later than this is scheduled rather than run now. */
+  private static final Duration SCHEDULING_THRESHOLD = Duration.ofMillis(50);
+
   @Inject TaskAttempts attempts;
+  @Inject Tasks tasks;
   @Inject Handlers handlers;
   @Inject DeadLetters deadLetters;
   @Inject EmbeddedBroker broker;
@@ -57,12 +63,17 @@ public class TaskRunner {
       return attempts.start(taskId);
     }
     TaskRequest request = submission(message);
-    String messageId = message.getJMSMessageID();
+    String messageId =
+        message.getJMSMessageID() != null
+            ? message.getJMSMessageID()
+            : UUID.randomUUID().toString();
     long sent = message.getJMSTimestamp();
-    return attempts.intake(
-        messageId != null ? messageId : UUID.randomUUID().toString(),
-        request,
-        sent > 0 ? Instant.ofEpochMilli(sent) : Instant.now());
+    Instant sentAt = sent > 0 ? Instant.ofEpochMilli(sent) : Instant.now();
+    if (request.dueAt(sentAt).isAfter(Instant.now().plus(SCHEDULING_THRESHOLD))) {
+      tasks.schedule(messageId, request, sentAt);
+      return Optional.empty();
+    }
+    return attempts.intake(messageId, request, sentAt);
   }
 
   private TaskRequest submission(Message message) throws JMSException, Undeliverable {

@@ -85,8 +85,8 @@ public class Task {
     task.priority = request.priority();
     task.key = request.key();
     task.createdAt = now;
-    task.runAt = now.plus(request.delay());
-    task.state = request.delay().isZero() ? TaskState.ENQUEUED : TaskState.SCHEDULED;
+    task.runAt = request.dueAt(now);
+    task.state = task.runAt.isAfter(now) ? TaskState.SCHEDULED : TaskState.ENQUEUED;
     return task;
   }
 
@@ -95,6 +95,15 @@ public class Task {
     var task = submitted(request, sentAt);
     task.messageId = messageId;
     return task;
+  }
+
+  /** Cancels a task that has not started, or is waiting for a retry; its handler will not run. */
+  public void cancel(Instant now) {
+    if (state == TaskState.PROCESSING) {
+      throw new IllegalTransition(id, state, TaskState.CANCELLED);
+    }
+    moveTo(TaskState.CANCELLED);
+    finishedAt = now;
   }
 
   public void startAttempt(Instant now) {

@@ -8,21 +8,29 @@ import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
 import java.io.StringReader;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * A submission as it arrives over HTTP or as a JMS text message: {@code {"type": "echo", "payload":
- * {...}, "delaySeconds": 0, "priority": 4, "key": "..."}}. Both entry points parse it here, so they
- * accept and reject exactly the same input.
+ * {...}, "delaySeconds": 0, "runAt": "2026-12-01T09:00:00Z", "priority": 4, "key": "..."}} (at most
+ * one of delaySeconds and runAt). Both entry points parse it here, so they accept and reject
+ * exactly the same input.
  */
 public record TaskRequest(
-    String type, JsonObject payload, Duration delay, int priority, String key) {
+    String type, JsonObject payload, Duration delay, Instant runAt, int priority, String key) {
+
+  public TaskRequest(String type, JsonObject payload, Duration delay, int priority, String key) {
+    this(type, payload, delay, null, priority, key);
+  }
 
   public static final int DEFAULT_PRIORITY = 4;
   private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   private static final Set<String> FIELDS =
-      Set.of("type", "payload", "delaySeconds", "priority", "key");
+      Set.of("type", "payload", "delaySeconds", "runAt", "priority", "key");
   private static final long MAX_DELAY_SECONDS = Duration.ofDays(366).toSeconds();
 
   public static TaskRequest parse(String json) {
@@ -64,6 +72,22 @@ public record TaskRequest(
       payload = p;
     }
     long delaySeconds = integer(object, "delaySeconds", 0, 0, MAX_DELAY_SECONDS);
+    Instant runAt = null;
+    if (object.containsKey("runAt") && object.get("runAt") != JsonValue.NULL) {
+      if (delaySeconds > 0) {
+        throw InvalidTaskRequest.malformed("give either 'delaySeconds' or 'runAt', not both");
+      }
+      String text = requiredString(object, "runAt");
+      try {
+        runAt = OffsetDateTime.parse(text).toInstant();
+      } catch (DateTimeParseException e) {
+        throw InvalidTaskRequest.malformed(
+            "'runAt' must be an ISO-8601 date and time with an offset, such as"
+                + " 2026-12-01T09:00:00Z; got '"
+                + text
+                + "'");
+      }
+    }
     int priority = (int) integer(object, "priority", DEFAULT_PRIORITY, 0, 9);
     String key = null;
     if (object.containsKey("key") && object.get("key") != JsonValue.NULL) {
@@ -72,7 +96,12 @@ public record TaskRequest(
         throw InvalidTaskRequest.malformed("'key' must be 1 to 200 characters");
       }
     }
-    return new TaskRequest(type, payload, Duration.ofSeconds(delaySeconds), priority, key);
+    return new TaskRequest(type, payload, Duration.ofSeconds(delaySeconds), runAt, priority, key);
+  }
+
+  /** When a task submitted at {@code submittedAt} is due. */
+  public Instant dueAt(Instant submittedAt) {
+    return runAt != null ? runAt : submittedAt.plus(delay);
   }
 
   public JsonObject toJson() {
@@ -82,6 +111,9 @@ public record TaskRequest(
             .add("payload", payload)
             .add("delaySeconds", delay.toSeconds())
             .add("priority", priority);
+    if (runAt != null) {
+      json.add("runAt", runAt.toString());
+    }
     if (key != null) {
       json.add("key", key);
     }

@@ -54,7 +54,10 @@ class TaskRequestTest {
         "{\"type\":\"echo\",\"priority\":1.5}|'priority' must be a whole number",
         "{\"type\":\"echo\",\"delaySeconds\":-1}|'delaySeconds' must be between 0",
         "{\"type\":\"echo\",\"key\":\"\"}|'key' must be 1 to 200 characters",
-        "{\"type\":\"echo\",\"colour\":\"red\"}|unknown field 'colour'"
+        "{\"type\":\"echo\",\"colour\":\"red\"}|unknown field 'colour'",
+        "{\"type\":\"echo\",\"runAt\":\"tomorrow\"}|'runAt' must be an ISO-8601 date",
+        "{\"type\":\"echo\",\"runAt\":\"2026-12-01T09:00:00\"}|with an offset",
+        "{\"type\":\"echo\",\"runAt\":\"2026-12-01T09:00:00Z\",\"delaySeconds\":5}|not both"
       })
   void invalidRequestsAreRejectedWithAReason(String json, String reason) {
     assertThatThrownBy(() -> TaskRequest.parse(json))

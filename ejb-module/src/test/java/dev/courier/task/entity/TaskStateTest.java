@@ -75,13 +75,46 @@ class TaskStateTest {
     assertThat(task.toJson().getJsonObject("result").getBoolean("ok")).isTrue();
     assertThatThrownBy(() -> task.startAttempt(NOW))
         .isInstanceOf(IllegalTransition.class)
-        .hasMessageContaining("SUCCEEDED to PROCESSING");
+        .hasMessageContaining("is SUCCEEDED and cannot become PROCESSING");
   }
 
   @Test
   void aTaskCannotSucceedWithoutBeingStarted() {
     assertThatThrownBy(() -> anEnqueuedTask().succeed("1", NOW))
         .isInstanceOf(IllegalTransition.class);
+  }
+
+  @Test
+  void aScheduledOrFailedTaskCanBeCancelledButNotARunningOrFinishedOne() {
+    Task scheduled = aDelayedTask();
+    scheduled.cancel(NOW);
+    assertThat(scheduled.state()).isEqualTo(CANCELLED);
+    assertThat(scheduled.finishedAt()).isEqualTo(NOW);
+
+    Task failed = anEnqueuedTask();
+    failed.startAttempt(NOW);
+    failed.fail("boom", false, NOW);
+    failed.cancel(NOW);
+    assertThat(failed.state()).isEqualTo(CANCELLED);
+
+    Task running = anEnqueuedTask();
+    running.startAttempt(NOW);
+    assertThatThrownBy(() -> running.cancel(NOW)).isInstanceOf(IllegalTransition.class);
+    assertThatThrownBy(() -> scheduled.cancel(NOW)).isInstanceOf(IllegalTransition.class);
+  }
+
+  @Test
+  void aTaskWithRunAtInTheFutureIsScheduledForThatInstant() {
+    Task task =
+        Task.submitted(
+            TaskRequest.parse("{\"type\":\"echo\",\"runAt\":\"2026-11-25T11:00:00+01:00\"}"),
+            NOW.minusSeconds(5));
+    assertThat(task.state()).isEqualTo(SCHEDULED);
+    assertThat(task.runAt()).isEqualTo(NOW);
+    Task past =
+        Task.submitted(
+            TaskRequest.parse("{\"type\":\"echo\",\"runAt\":\"2020-01-01T00:00:00Z\"}"), NOW);
+    assertThat(past.state()).isEqualTo(ENQUEUED);
   }
 
   @Test

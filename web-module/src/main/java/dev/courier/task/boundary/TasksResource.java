@@ -8,6 +8,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -55,6 +56,23 @@ public class TasksResource {
         .orElseThrow(() -> new NotFoundException("there is no task with id " + id))
         .toJson()
         .toString();
+  }
+
+  /** Cancels a scheduled, enqueued or failed task; a finished or running one answers 409. */
+  @DELETE
+  @Path("{id}")
+  public String cancel(@PathParam("id") String id) {
+    return tasks
+        .cancel(id)
+        .orElseThrow(() -> new NotFoundException("there is no task with id " + id))
+        .toJson()
+        .toString();
+  }
+
+  @POST
+  @Path("{id}/cancel")
+  public String cancelByPost(@PathParam("id") String id) {
+    return cancel(id);
   }
 
   @GET
