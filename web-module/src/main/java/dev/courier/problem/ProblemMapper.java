@@ -1,5 +1,6 @@
 package dev.courier.problem;
 
+import dev.courier.schedule.entity.InvalidSchedule;
 import dev.courier.task.entity.IllegalTransition;
 import dev.courier.task.entity.InvalidTaskRequest;
 import dev.courier.task.entity.TaskState;
@@ -51,6 +52,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
               + (conflict.from() == TaskState.PROCESSING
                   ? "; it is running"
                   : conflict.from().isFinal() ? "; it has finished" : ""));
+    }
+    if (cause instanceof InvalidSchedule invalid) {
+      return Problem.of(
+          "invalid-schedule", "Invalid schedule", Status.BAD_REQUEST, invalid.getMessage());
     }
     if (cause instanceof InvalidTaskRequest invalid) {
       String slug = invalid.title().toLowerCase(Locale.ROOT).replace(' ', '-');
