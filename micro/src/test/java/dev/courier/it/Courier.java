@@ -57,6 +57,27 @@ final class Courier {
     return post("tasks", "application/json", json);
   }
 
+  Response put(String path, String body) {
+    return send(
+        HttpRequest.newBuilder(api.resolve(path))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
+  Response delete(String path) {
+    return send(HttpRequest.newBuilder(api.resolve(path)).DELETE().build());
+  }
+
+  /** How many tasks have a key starting with the prefix (schedules key theirs by schedule). */
+  long countWithKeyPrefix(String prefix) {
+    return get("tasks/stats?keyPrefix=" + prefix)
+        .json()
+        .asJsonObject()
+        .getJsonNumber("count")
+        .longValue();
+  }
+
   Response get(String path) {
     return send(HttpRequest.newBuilder(api.resolve(path)).GET().build());
   }
