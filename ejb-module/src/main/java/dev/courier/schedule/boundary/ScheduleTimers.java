@@ -40,6 +40,7 @@ public class ScheduleTimers {
 
   @PostConstruct
   void start() {
+    // one instant for all schedules: each is caught up to the same point before its timer is armed
     Instant now = Instant.now();
     for (Schedule schedule : all()) {
       firings.catchUp(schedule.name(), now);

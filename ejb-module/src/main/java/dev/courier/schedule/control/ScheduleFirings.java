@@ -63,7 +63,7 @@ public class ScheduleFirings {
     if (schedule == null || !schedule.enabled()) {
       return Optional.empty();
     }
-    Optional<Instant> missed = schedule.cronExpression().lastAtOrBefore(now.minusSeconds(1));
+    Optional<Instant> missed = schedule.cronExpression().lastAtOrBefore(now);
     if (missed.isEmpty() || !missed.get().isAfter(schedule.firedUpTo())) {
       return Optional.empty();
     }

@@ -27,7 +27,7 @@ import java.util.Optional;
 @DataSourceDefinition(
     name = "java:app/jdbc/courier",
     className = "org.h2.jdbcx.JdbcDataSource",
-    url = "jdbc:h2:${MPCONFIG=courier.data.dir}/db/courier",
+    url = "${MPCONFIG=courier.db.url}",
     user = "courier",
     password = "courier",
     minPoolSize = 2,

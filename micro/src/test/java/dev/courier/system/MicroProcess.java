@@ -1,0 +1,134 @@
+package dev.courier.system;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Courier on Payara Micro in its own JVM, started the way the README's run command starts it
+ * (the built war, the rar by a post-boot command), for tests that restart it or run two of it.
+ */
+final class MicroProcess implements AutoCloseable {
+
+  private static final Path TARGET = Path.of(System.getProperty("courier.it.target", "target"));
+
+  private final String name;
+  private final int httpPort;
+  private final Map<String, String> properties;
+  private final Path postboot;
+  private final Path log;
+  private Process process;
+
+  private MicroProcess(
+      String name, int httpPort, Map<String, String> properties, Path postboot, Path log) {
+    this.name = name;
+    this.httpPort = httpPort;
+    this.properties = properties;
+    this.postboot = postboot;
+    this.log = log;
+  }
+
+  /** Starts Courier with the built rar and waits until Payara Micro says it is ready. */
+  static MicroProcess start(String name, int httpPort, Map<String, String> properties)
+      throws IOException {
+    return start(name, httpPort, properties, TARGET.resolve("courier-artemis.rar"));
+  }
+
+  /** Starts Courier with a resource adapter of its own (e.g. one pointed at another broker). */
+  static MicroProcess start(String name, int httpPort, Map<String, String> properties, Path rar)
+      throws IOException {
+    Path dir = Files.createDirectories(TARGET.resolve("system-test-logs"));
+    long now = System.currentTimeMillis();
+    Path postboot = dir.resolve(name + "-" + now + "-postboot.txt");
+    Files.writeString(postboot, "deploy --name courier-artemis " + rar.toAbsolutePath() + "\n");
+    var micro =
+        new MicroProcess(
+            name, httpPort, properties, postboot, dir.resolve(name + "-" + now + ".log"));
+    micro.launch();
+    return micro;
+  }
+
+  /** A copy of the built rar whose adapter connects to the broker on {@code port}. */
+  static Path rarForBrokerPort(int port) throws IOException {
+    Path copy = Files.createTempFile(TARGET, "courier-artemis-" + port + "-", ".rar");
+    Files.copy(TARGET.resolve("courier-artemis.rar"), copy, StandardCopyOption.REPLACE_EXISTING);
+    try (FileSystem rar = FileSystems.newFileSystem(copy)) {
+      Path raXml = rar.getPath("META-INF", "ra.xml");
+      Files.writeString(raXml, Files.readString(raXml).replace("port=61616", "port=" + port));
+    }
+    return copy;
+  }
+
+  private void launch() throws IOException {
+    int logged = Files.exists(log) ? Files.readString(log).length() : 0;
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx768m");
+    properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+    command.addAll(
+        List.of(
+            "-jar",
+            TARGET.resolve("payara-micro.jar").toString(),
+            "--nocluster",
+            "--port",
+            Integer.toString(httpPort),
+            "--prebootcommandfile",
+            TARGET.resolve("preboot.txt").toString(),
+            "--postbootcommandfile",
+            postboot.toString(),
+            "--deploy",
+            TARGET.resolve("courier.war").toString(),
+            "--contextroot",
+            "/"));
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited; see " + log);
+              }
+              return Files.readString(log).substring(logged).contains(" ready in ");
+            });
+  }
+
+  /** Stops the JVM as Ctrl-C or a service manager would (SIGTERM), and waits for it. */
+  void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(90, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Starts it again with the same data and settings. */
+  void restart() throws IOException, InterruptedException {
+    stop();
+    launch();
+  }
+
+  String api() {
+    return "http://127.0.0.1:" + httpPort + "/api/";
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      stop();
+    }
+  }
+}
