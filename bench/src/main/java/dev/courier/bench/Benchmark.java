@@ -30,6 +30,11 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * broker, N plain JMS messages through a queue with the same settings, so that the two figures can
  * be compared. Options: --tasks=20000 --warmup=2000 --producers=4 --consumers=15
  * --broker=tcp://127.0.0.1:61616 --api=http://127.0.0.1:8080/api --timeout=600 (seconds).
+ *
+ * <p>With --mode=schedule it measures scheduling precision instead: --tasks=10000 echo tasks with
+ * due times spread evenly over --spread=60 seconds (the first due --lead=10 seconds after the run
+ * starts), and reports how late each started against its due time, and the server's heap while they
+ * wait.
  */
 public final class Benchmark {
 
@@ -42,6 +47,9 @@ public final class Benchmark {
   private final String broker;
   private final URI api;
   private final Duration timeout;
+  private final String mode;
+  private final Duration spread;
+  private final Duration lead;
   private final HttpClient http = HttpClient.newHttpClient();
 
   private Benchmark(Map<String, String> options) {
@@ -52,6 +60,9 @@ public final class Benchmark {
     broker = options.getOrDefault("broker", "tcp://127.0.0.1:61616");
     api = URI.create(options.getOrDefault("api", "http://127.0.0.1:8080/api") + "/");
     timeout = Duration.ofSeconds(Long.parseLong(options.getOrDefault("timeout", "600")));
+    mode = options.getOrDefault("mode", "throughput");
+    spread = Duration.ofSeconds(Long.parseLong(options.getOrDefault("spread", "60")));
+    lead = Duration.ofSeconds(Long.parseLong(options.getOrDefault("lead", "10")));
   }
 
   public static void main(String[] args) throws Exception {
@@ -64,6 +75,10 @@ public final class Benchmark {
   }
 
   private void run() throws Exception {
+    if (mode.equals("schedule")) {
+      precision();
+      return;
+    }
     System.out.printf(
         "Courier benchmark: %d tasks (after %d warm-up), %d producers, broker %s, api %s%n",
         tasks, warmup, producers, broker, api);
@@ -84,6 +99,85 @@ public final class Benchmark {
         "%nratio Courier/raw JMS throughput: %.2f (latency: send-to-receive for raw JMS,"
             + " submit-to-start for Courier)%n",
         courier.perSecond() / raw.perSecond());
+  }
+
+  /** Scheduling precision: tasks due over a spread of time; lateness of each start. */
+  private void precision() throws Exception {
+    String prefix = "precision-" + UUID.randomUUID() + "-";
+    Instant first = Instant.now().plus(lead);
+    long spreadMillis = spread.toMillis();
+    System.out.printf(
+        "Courier scheduling precision: %d echo tasks due from %s over %d s, sent by JMS with runAt%n",
+        tasks, first, spread.toSeconds());
+    long heapBefore = heapUsed();
+    try (var factory = new ActiveMQConnectionFactory(broker)) {
+      AtomicInteger next = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(producers);
+      List<Future<?>> sends = new ArrayList<>();
+      for (int p = 0; p < producers; p++) {
+        sends.add(
+            pool.submit(
+                () -> {
+                  try (JMSContext jms = factory.createContext()) {
+                    Queue queue = jms.createQueue("courier.tasks");
+                    var producer = jms.createProducer();
+                    for (int i = next.getAndIncrement(); i < tasks; i = next.getAndIncrement()) {
+                      Instant due = first.plusMillis(spreadMillis * i / tasks);
+                      producer.send(
+                          queue,
+                          "{\"type\":\"echo\",\"runAt\":\""
+                              + due
+                              + "\",\"key\":\""
+                              + prefix
+                              + i
+                              + "\"}");
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : sends) {
+        f.get();
+      }
+      pool.shutdown();
+    }
+    Instant sent = Instant.now();
+    System.out.printf(
+        "sent in %.1f s%n", Duration.between(first.minus(lead), sent).toMillis() / 1000.0);
+    long heapMax = heapUsed();
+    Instant deadline = first.plus(spread).plus(timeout);
+    JsonObject stats = stats(prefix);
+    while (succeeded(stats) < tasks && Instant.now().isBefore(deadline)) {
+      Thread.sleep(1000); // sampling interval of a benchmark, not a test
+      heapMax = Math.max(heapMax, heapUsed());
+      stats = stats(prefix);
+    }
+    JsonObject lateness = stats.getJsonObject("latenessMs");
+    System.out.println();
+    System.out.printf(
+        "tasks succeeded: %d of %d%nlateness of start against due time (ms): p50 %d, p99 %d, max %d%n",
+        succeeded(stats),
+        tasks,
+        lateness.getJsonNumber("p50").longValue(),
+        lateness.getJsonNumber("p99").longValue(),
+        lateness.getJsonNumber("max").longValue());
+    System.out.printf(
+        "server heap used: %d MiB before, at most %d MiB while the tasks waited and ran%n",
+        heapBefore >> 20, heapMax >> 20);
+  }
+
+  /** The server's used heap, from its MicroProfile Metrics endpoint. */
+  private long heapUsed() throws Exception {
+    URI metrics = api.resolve("/metrics?scope=base&name=memory.usedHeap");
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(metrics).GET().build(), HttpResponse.BodyHandlers.ofString());
+    for (String line : response.body().split("\n")) {
+      if (line.startsWith("memory_usedHeap_bytes")) {
+        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return -1;
   }
 
   /** Plain JMS: persistent sends, transacted receives (one commit per message, as the MDB does). */

@@ -182,6 +182,27 @@ class SchedulingIT {
   }
 
   @Test
+  void aScheduleDeclaredInConfigurationRunsWithoutAnyApiCall() {
+    // declared by system properties in micro/pom.xml (courier.schedules.it-declared.*)
+    JsonObject declared = courier.get("schedules/it-declared").json().asJsonObject();
+    assertThat(declared.getString("cron")).isEqualTo("second=*;minute=*;hour=*");
+    await()
+        .atMost(Courier.patience())
+        .until(() -> courier.countWithKeyPrefix("schedule:it-declared:") >= 2);
+    String id =
+        courier
+            .get("schedules/it-declared")
+            .json()
+            .asJsonObject()
+            .getJsonObject("lastRun")
+            .getString("taskId");
+    await()
+        .atMost(Courier.patience())
+        .until(() -> courier.task(id).getString("state").equals("SUCCEEDED"));
+    assertThat(courier.task(id).getJsonObject("result").getBoolean("declared")).isTrue();
+  }
+
+  @Test
   void anInvalidCronIsABadRequestThatSaysWhatIsWrong() {
     var problem =
         courier

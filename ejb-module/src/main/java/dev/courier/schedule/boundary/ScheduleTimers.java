@@ -1,7 +1,9 @@
 package dev.courier.schedule.boundary;
 
+import dev.courier.schedule.control.DeclaredSchedules;
 import dev.courier.schedule.control.ScheduleFirings;
 import dev.courier.schedule.entity.Schedule;
+import dev.courier.schedule.entity.ScheduleRequest;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.DependsOn;
@@ -37,11 +39,13 @@ public class ScheduleTimers {
   @Resource TimerService timers;
   @PersistenceContext EntityManager em;
   @Inject ScheduleFirings firings;
+  @Inject DeclaredSchedules declared;
 
   @PostConstruct
   void start() {
     // one instant for all schedules: each is caught up to the same point before its timer is armed
     Instant now = Instant.now();
+    declared.forEach(request -> declare(request, now));
     for (Schedule schedule : all()) {
       firings.catchUp(schedule.name(), now);
     }
@@ -74,6 +78,21 @@ public class ScheduleTimers {
   void fire(Timer timer) {
     String info = (String) timer.getInfo();
     firings.fire(info.substring(0, info.lastIndexOf('@')), Instant.now());
+  }
+
+  /**
+   * Creates a schedule declared in configuration, or redefines it when its declaration changed;
+   * whether it is paused is left to the API.
+   */
+  private void declare(ScheduleRequest request, Instant now) {
+    Schedule existing = em.find(Schedule.class, request.name());
+    if (existing == null) {
+      em.persist(Schedule.of(request, now));
+      LOG.info(() -> "schedule " + request.name() + " declared in configuration");
+    } else if (!existing.isDefinedAs(request)) {
+      existing.define(request, now);
+      LOG.info(() -> "schedule " + request.name() + " redefined by configuration");
+    }
   }
 
   private java.util.List<Schedule> all() {

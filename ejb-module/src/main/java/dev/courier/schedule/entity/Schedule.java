@@ -84,6 +84,14 @@ public class Schedule {
     revision++;
   }
 
+  public boolean isDefinedAs(ScheduleRequest request) {
+    return cron.equals(request.cron().expression())
+        && timezone.equals(request.cron().zone().getId())
+        && task.equals(request.task().toJson().toString())
+        && misfire == request.misfire()
+        && overlap == request.overlap();
+  }
+
   /** Pauses or resumes; a resumed schedule fires from {@code now} on, skipping the paused time. */
   public void enable(boolean enabled, Instant now) {
     if (this.enabled != enabled) {

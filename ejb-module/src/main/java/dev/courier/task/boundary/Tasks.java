@@ -92,7 +92,7 @@ public class Tasks {
     String escaped = keyPrefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     List<Object[]> rows =
         em.createQuery(
-                "select t.state, t.createdAt, t.startedAt, t.finishedAt from Task t"
+                "select t.state, t.createdAt, t.startedAt, t.finishedAt, t.runAt from Task t"
                     + " where t.key like :prefix escape '\\'",
                 Object[].class)
             .setParameter("prefix", escaped + "%")

@@ -12,21 +12,23 @@ import java.util.Map;
 
 /**
  * Counts by state and timings of a group of tasks (those whose key starts with a prefix): how long
- * each waited from submission to the start of its first attempt, and the span from the first
- * submission to the last finish.
+ * each waited from submission to the start of its attempt, how late it started against its due
+ * time, and the span from the first submission to the last finish.
  */
 public record TaskStats(
     Map<TaskState, Long> byState,
     Instant firstCreated,
     Instant lastFinished,
-    long[] startLatencyMillis) {
+    long[] startLatencyMillis,
+    long[] latenessMillis) {
 
-  /** One row per task: state, createdAt, startedAt, finishedAt. */
+  /** One row per task: state, createdAt, startedAt, finishedAt, runAt. */
   public static TaskStats of(List<Object[]> rows) {
     Map<TaskState, Long> byState = new EnumMap<>(TaskState.class);
     Instant firstCreated = null;
     Instant lastFinished = null;
     long[] latencies = new long[rows.size()];
+    long[] lateness = new long[rows.size()];
     int started = 0;
     for (Object[] row : rows) {
       byState.merge((TaskState) row[0], 1L, Long::sum);
@@ -40,12 +42,19 @@ public record TaskStats(
         lastFinished = finished;
       }
       if (startedAt != null) {
-        latencies[started++] = Math.max(0, Duration.between(created, startedAt).toMillis());
+        Instant due = row.length > 4 && row[4] != null ? (Instant) row[4] : created;
+        latencies[started] = Math.max(0, Duration.between(created, startedAt).toMillis());
+        lateness[started++] = Duration.between(due, startedAt).toMillis();
       }
     }
-    long[] sorted = Arrays.copyOf(latencies, started);
+    return new TaskStats(
+        byState, firstCreated, lastFinished, sorted(latencies, started), sorted(lateness, started));
+  }
+
+  private static long[] sorted(long[] values, int count) {
+    long[] sorted = Arrays.copyOf(values, count);
     Arrays.sort(sorted);
-    return new TaskStats(byState, firstCreated, lastFinished, sorted);
+    return sorted;
   }
 
   public long count() {
@@ -54,11 +63,20 @@ public record TaskStats(
 
   /** The p-th percentile (0 to 100) of the submit-to-start latencies, nearest rank. */
   public long startLatencyPercentile(double p) {
-    if (startLatencyMillis.length == 0) {
+    return percentile(startLatencyMillis, p);
+  }
+
+  /** The p-th percentile of how late tasks started against their due time (negative: early). */
+  public long latenessPercentile(double p) {
+    return percentile(latenessMillis, p);
+  }
+
+  private static long percentile(long[] sorted, double p) {
+    if (sorted.length == 0) {
       return 0;
     }
-    int rank = (int) Math.ceil(p / 100.0 * startLatencyMillis.length);
-    return startLatencyMillis[Math.min(Math.max(rank, 1), startLatencyMillis.length) - 1];
+    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+    return sorted[Math.min(Math.max(rank, 1), sorted.length) - 1];
   }
 
   public JsonObject toJson() {
@@ -73,7 +91,13 @@ public record TaskStats(
                 Json.createObjectBuilder()
                     .add("p50", startLatencyPercentile(50))
                     .add("p99", startLatencyPercentile(99))
-                    .add("max", startLatencyPercentile(100)));
+                    .add("max", startLatencyPercentile(100)))
+            .add(
+                "latenessMs",
+                Json.createObjectBuilder()
+                    .add("p50", latenessPercentile(50))
+                    .add("p99", latenessPercentile(99))
+                    .add("max", latenessPercentile(100)));
     if (firstCreated != null) {
       json.add("firstCreatedAt", firstCreated.toString());
     }

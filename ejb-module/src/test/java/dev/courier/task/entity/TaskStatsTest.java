@@ -42,6 +42,21 @@ class TaskStatsTest {
   }
 
   @Test
+  void latenessIsMeasuredFromTheDueTime() {
+    Object[] early = {
+      TaskState.SUCCEEDED, T0, T0.plusMillis(990), T0.plusSeconds(1), T0.plusSeconds(1)
+    };
+    Object[] late = {
+      TaskState.SUCCEEDED, T0, T0.plusMillis(1030), T0.plusSeconds(2), T0.plusSeconds(1)
+    };
+
+    TaskStats stats = TaskStats.of(List.of(early, late));
+
+    assertThat(stats.latenessPercentile(50)).isEqualTo(-10);
+    assertThat(stats.latenessPercentile(100)).isEqualTo(30);
+  }
+
+  @Test
   void noTasksMeansZeroes() {
     TaskStats stats = TaskStats.of(List.of());
     assertThat(stats.count()).isZero();
