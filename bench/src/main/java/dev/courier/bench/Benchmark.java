@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
@@ -111,35 +112,17 @@ public final class Benchmark {
         tasks, first, spread.toSeconds());
     long heapBefore = heapUsed();
     try (var factory = new ActiveMQConnectionFactory(broker)) {
-      AtomicInteger next = new AtomicInteger();
-      ExecutorService pool = Executors.newFixedThreadPool(producers);
-      List<Future<?>> sends = new ArrayList<>();
-      for (int p = 0; p < producers; p++) {
-        sends.add(
-            pool.submit(
-                () -> {
-                  try (JMSContext jms = factory.createContext()) {
-                    Queue queue = jms.createQueue("courier.tasks");
-                    var producer = jms.createProducer();
-                    for (int i = next.getAndIncrement(); i < tasks; i = next.getAndIncrement()) {
-                      Instant due = first.plusMillis(spreadMillis * i / tasks);
-                      producer.send(
-                          queue,
-                          "{\"type\":\"echo\",\"runAt\":\""
-                              + due
-                              + "\",\"key\":\""
-                              + prefix
-                              + i
-                              + "\"}");
-                    }
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> f : sends) {
-        f.get();
-      }
-      pool.shutdown();
+      send(
+          factory,
+          "courier.tasks",
+          tasks,
+          i ->
+              "{\"type\":\"echo\",\"runAt\":\""
+                  + first.plusMillis(spreadMillis * i / tasks)
+                  + "\",\"key\":\""
+                  + prefix
+                  + i
+                  + "\"}");
     }
     Instant sent = Instant.now();
     System.out.printf(
@@ -211,7 +194,7 @@ public final class Benchmark {
                 }));
       }
       long start = System.nanoTime();
-      send(factory, queueName, n, "raw");
+      send(factory, queueName, n, i -> echo(i, "raw-" + i));
       for (Future<?> f : work) {
         f.get();
       }
@@ -233,7 +216,7 @@ public final class Benchmark {
   private Result courier(int n) throws Exception {
     String prefix = "bench-" + UUID.randomUUID() + "-";
     try (var factory = new ActiveMQConnectionFactory(broker)) {
-      send(factory, "courier.tasks", n, prefix);
+      send(factory, "courier.tasks", n, i -> echo(i, prefix + i));
     }
     Instant deadline = Instant.now().plus(timeout);
     JsonObject stats = stats(prefix);
@@ -258,7 +241,14 @@ public final class Benchmark {
         latency.getJsonNumber("max").longValue());
   }
 
-  private void send(ActiveMQConnectionFactory factory, String queueName, int n, String keyPrefix)
+  /** The body of echo task number i, submitted with the key. */
+  private static String echo(int i, String key) {
+    return "{\"type\":\"echo\",\"payload\":{\"i\":" + i + "},\"key\":\"" + key + "\"}";
+  }
+
+  /** Sends n text messages from the producer threads; body(i) is the text of message i. */
+  private void send(
+      ActiveMQConnectionFactory factory, String queueName, int n, IntFunction<String> body)
       throws Exception {
     AtomicInteger next = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(producers);
@@ -271,14 +261,7 @@ public final class Benchmark {
                   Queue queue = jms.createQueue(queueName);
                   var producer = jms.createProducer();
                   for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                    producer.send(
-                        queue,
-                        "{\"type\":\"echo\",\"payload\":{\"i\":"
-                            + i
-                            + "},\"key\":\""
-                            + keyPrefix
-                            + i
-                            + "\"}");
+                    producer.send(queue, body.apply(i));
                   }
                 }
                 return null;
