@@ -4,36 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Delayed, at-time, cancelled and recurring tasks on Payara Micro with the embedded broker. */
-@ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class SchedulingIT {
-
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return Courier.war();
-  }
-
-  @ArquillianResource URL base;
-  Courier courier;
-
-  @BeforeEach
-  void connect() {
-    courier = new Courier(base);
-  }
+class SchedulingIT extends CourierIT {
 
   private static String aName() {
     return "it-" + UUID.randomUUID().toString().substring(0, 8);

@@ -6,40 +6,19 @@ import static org.awaitility.Awaitility.await;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Message;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A task's life on Payara Micro with the embedded broker: submitted over HTTP or JMS, run by the
  * MDB, retried with back-off, dead-lettered; and bad input of each kind. The broker runs with short
  * redelivery delays and a 64 KiB payload limit (micro/pom.xml) and a fresh data directory per run.
  */
-@ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class TaskLifecycleIT {
-
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return Courier.war();
-  }
-
-  @ArquillianResource URL base;
-  Courier courier;
-
-  @BeforeEach
-  void connect() {
-    courier = new Courier(base);
-  }
+class TaskLifecycleIT extends CourierIT {
 
   private static String aKey() {
     return "it-" + UUID.randomUUID();
