@@ -2,6 +2,7 @@ package dev.courier.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.courier.it.handlers.LimitedHandler;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
 import jakarta.jms.Queue;
@@ -42,7 +43,8 @@ final class Courier {
   /** The war that `./mvnw package` built, deployed as it is. */
   static WebArchive war() {
     return ShrinkWrap.createFromZipFile(
-        WebArchive.class, new File(System.getProperty("courier.it.war", "target/courier.war")));
+            WebArchive.class, new File(System.getProperty("courier.it.war", "target/courier.war")))
+        .addPackage(LimitedHandler.class.getPackage());
   }
 
   Response post(String path, String contentType, String body) {
@@ -89,7 +91,11 @@ final class Courier {
   }
 
   List<JsonObject> tasksWithKey(String key) {
-    return get("tasks?key=" + key).json().asJsonArray().getValuesAs(JsonObject.class);
+    return get("tasks?key=" + key)
+        .json()
+        .asJsonObject()
+        .getJsonArray("items")
+        .getValuesAs(JsonObject.class);
   }
 
   private Response send(HttpRequest request) {

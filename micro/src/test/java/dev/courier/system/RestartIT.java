@@ -104,6 +104,8 @@ class RestartIT {
         second = second.plusSeconds(1)) {
       int tasks =
           Api.get(courier.api() + "tasks?key=schedule:" + schedule + ":" + second)
+              .asJsonObject()
+              .getJsonArray("items")
               .asJsonArray()
               .size();
       assertThat(tasks).as("tasks of %s fired at %s", schedule, second).isLessThanOrEqualTo(1);

@@ -65,7 +65,11 @@ class TwoInstancesIT {
       for (Instant second = bothArmed.truncatedTo(ChronoUnit.SECONDS);
           second.isBefore(bothArmed.plusSeconds(8));
           second = second.plusSeconds(1)) {
-        int tasks = Api.get(a.api() + "tasks?key=schedule:shared:" + second).asJsonArray().size();
+        int tasks =
+            Api.get(a.api() + "tasks?key=schedule:shared:" + second)
+                .asJsonObject()
+                .getJsonArray("items")
+                .size();
         assertThat(tasks).as("tasks for the firing at %s", second).isEqualTo(1);
       }
 

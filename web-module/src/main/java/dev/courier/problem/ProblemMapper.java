@@ -1,5 +1,6 @@
 package dev.courier.problem;
 
+import dev.courier.queue.entity.UnknownQueue;
 import dev.courier.schedule.entity.InvalidSchedule;
 import dev.courier.task.entity.IllegalTransition;
 import dev.courier.task.entity.InvalidTaskRequest;
@@ -52,6 +53,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
               + (conflict.from() == TaskState.PROCESSING
                   ? "; it is running"
                   : conflict.from().isFinal() ? "; it has finished" : ""));
+    }
+    if (cause instanceof UnknownQueue unknown) {
+      return Problem.of("unknown-queue", "Unknown queue", Status.NOT_FOUND, unknown.getMessage());
     }
     if (cause instanceof InvalidSchedule invalid) {
       return Problem.of(

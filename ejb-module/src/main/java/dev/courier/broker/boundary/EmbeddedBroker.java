@@ -10,8 +10,12 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.apache.activemq.artemis.api.core.management.AddressControl;
+import org.apache.activemq.artemis.api.core.management.QueueControl;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
 import org.apache.activemq.artemis.core.config.FileDeploymentManager;
 import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
@@ -93,6 +97,26 @@ public class EmbeddedBroker {
     } catch (Exception e) {
       throw new IllegalStateException("the embedded Artemis broker did not stop cleanly", e);
     }
+  }
+
+  /** The broker's management view of a queue; empty if there is no such queue. */
+  public Optional<QueueControl> queue(String name) {
+    return Optional.ofNullable(
+        (QueueControl)
+            broker
+                .getActiveMQServer()
+                .getManagementService()
+                .getResource(ResourceNames.QUEUE + name));
+  }
+
+  /** The broker's management view of an address; empty if there is no such address. */
+  public Optional<AddressControl> address(String name) {
+    return Optional.ofNullable(
+        (AddressControl)
+            broker
+                .getActiveMQServer()
+                .getManagementService()
+                .getResource(ResourceNames.ADDRESS + name));
   }
 
   /** How often the broker delivers a message from this address before it dead-letters it. */

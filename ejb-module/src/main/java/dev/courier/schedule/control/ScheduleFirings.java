@@ -99,9 +99,12 @@ public class ScheduleFirings {
             template.type(),
             template.payload(),
             Duration.ZERO,
+            null,
             template.priority(),
-            "schedule:" + schedule.name() + ":" + fireTime);
-    Task task = tasks.submit(request);
+            "schedule:" + schedule.name() + ":" + fireTime,
+            template.queue(),
+            template.timeoutSeconds());
+    Task task = tasks.submit(request).task();
     em.persist(new ScheduleFiring(schedule.name(), fireTime, task.id(), Instant.now()));
     schedule.fired(fireTime, task.id());
     return Optional.of(task);

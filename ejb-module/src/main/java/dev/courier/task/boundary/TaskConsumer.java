@@ -1,9 +1,7 @@
 package dev.courier.task.boundary;
 
-import dev.courier.task.control.TaskMessages;
 import dev.courier.task.control.TaskRunner;
 import jakarta.annotation.Resource;
-import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
 import jakarta.ejb.MessageDrivenContext;
 import jakarta.inject.Inject;
@@ -12,19 +10,13 @@ import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 
-/** Runs the tasks on {@code courier.tasks}, one attempt per delivery. */
-@MessageDriven(
-    activationConfig = {
-      @ActivationConfigProperty(
-          propertyName = "resourceAdapter",
-          propertyValue = "courier-artemis"),
-      @ActivationConfigProperty(propertyName = "useJNDI", propertyValue = "false"),
-      @ActivationConfigProperty(propertyName = "destination", propertyValue = TaskMessages.QUEUE),
-      @ActivationConfigProperty(
-          propertyName = "destinationType",
-          propertyValue = "jakarta.jms.Queue"),
-      @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "15")
-    })
+/**
+ * Runs the tasks of one queue, one attempt per delivery. Declared once per queue in {@code
+ * META-INF/ejb-jar.xml}, where each declaration names its queue and its concurrency (maxSession).
+ */
+// the annotation makes the class an EJB that CDI knows (for @Inject); ejb-jar.xml configures it and
+// declares the same class again for every other queue
+@MessageDriven(name = "DefaultQueueConsumer")
 public class TaskConsumer implements MessageListener {
 
   @Resource MessageDrivenContext context;
@@ -38,6 +30,10 @@ public class TaskConsumer implements MessageListener {
       }
     } catch (JMSException e) {
       throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      // stopping: roll back, so that the broker delivers the task again
+      throw new IllegalStateException("interrupted while the task ran; it will be redelivered", e);
     }
   }
 }

@@ -1,9 +1,13 @@
 package dev.courier.task.boundary;
 
+import dev.courier.queue.control.TaskQueues;
 import dev.courier.task.control.Handlers;
+import dev.courier.task.control.IdempotencyKeys;
 import dev.courier.task.control.TaskMessages;
+import dev.courier.task.control.TaskPolicies;
 import dev.courier.task.entity.InvalidTaskRequest;
 import dev.courier.task.entity.Task;
+import dev.courier.task.entity.TaskFilter;
 import dev.courier.task.entity.TaskRequest;
 import dev.courier.task.entity.TaskStats;
 import jakarta.annotation.sql.DataSourceDefinition;
@@ -12,11 +16,16 @@ import jakarta.inject.Inject;
 import jakarta.jms.JMSConnectionFactory;
 import jakarta.jms.JMSConnectionFactoryDefinition;
 import jakarta.jms.JMSContext;
+import jakarta.jms.JMSProducer;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
-import java.time.Duration;
+import jakarta.persistence.criteria.CriteriaBuilder;
+import jakarta.persistence.criteria.CriteriaQuery;
+import jakarta.persistence.criteria.Predicate;
+import jakarta.persistence.criteria.Root;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,38 +56,117 @@ public class Tasks {
   JMSContext jms;
 
   @Inject Handlers handlers;
+  @Inject TaskQueues queues;
+  @Inject TaskPolicies policies;
+  @Inject IdempotencyKeys keys;
 
-  public Task submit(TaskRequest request) {
+  /** A submission's outcome: a new task, or the one that already holds the submission's key. */
+  public record Submission(Task task, boolean created) {}
+
+  public Submission submit(TaskRequest request) {
     if (!handlers.knows(request.type())) {
       throw InvalidTaskRequest.unknownType(request.type());
     }
-    return enqueue(Task.submitted(request, Instant.now()), request);
+    Instant now = Instant.now();
+    Task task = Task.submitted(request, queueFor(request), now);
+    Optional<Task> holder = keys.claim(task, now);
+    if (holder.isPresent()) {
+      return new Submission(holder.get(), false);
+    }
+    em.persist(task);
+    send(task, request, task.runAt().toEpochMilli(), null);
+    return new Submission(task, true);
+  }
+
+  /** The queue a request goes to: its own, or its type's. */
+  public String queueFor(TaskRequest request) {
+    if (request.queue() == null) {
+      return policies.of(request.type()).queue();
+    }
+    if (!queues.exists(request.queue())) {
+      throw new InvalidTaskRequest(
+          "Unknown queue",
+          "there is no queue '" + request.queue() + "'; the queues are " + queues.names());
+    }
+    return request.queue();
+  }
+
+  /** The task that holds {@code key} now, if any (for a submission that lost a race for it). */
+  public Optional<Task> holderOf(String key) {
+    return keys.holder(key, Instant.now());
   }
 
   /**
-   * Stores a task that a client sent as a JMS message due later, and sends it on with the broker's
-   * scheduled delivery; the caller's transaction consumes the client's message at the same time.
+   * Stores a task that a client sent as a JMS message, and sends it on to its queue for delivery at
+   * {@code deliverAt} (epoch ms; later for a due time or a rate-limit slot); the caller's
+   * transaction consumes the client's message at the same time. A key another task holds makes it a
+   * duplicate: nothing is stored or sent.
    */
-  public Task schedule(String messageId, TaskRequest request, Instant sentAt) {
-    return enqueue(Task.receivedAs(messageId, request, sentAt), request);
-  }
-
-  private Task enqueue(Task task, TaskRequest request) {
+  public void accept(
+      String messageId, TaskRequest request, Instant sentAt, long deliverAt, Long rateSlot) {
+    Optional<Task> stored =
+        em.createNamedQuery(Task.BY_MESSAGE, Task.class)
+            .setParameter("messageId", messageId)
+            .getResultStream()
+            .findFirst();
+    if (stored.isPresent()) {
+      // a dead letter of this submission was retried: the task exists, send it on
+      if (!stored.get().state().isFinal()) {
+        send(stored.get(), request, deliverAt, rateSlot);
+      }
+      return;
+    }
+    Task task = Task.receivedAs(messageId, request, queueFor(request), sentAt);
+    if (keys.claim(task, Instant.now()).isPresent()) {
+      return;
+    }
     em.persist(task);
-    long delay = Math.max(0, Duration.between(Instant.now(), task.runAt()).toMillis());
-    jms.createProducer()
-        .setPriority(request.priority())
-        .setDeliveryDelay(delay)
-        .setProperty(TaskMessages.TASK_ID, task.id())
-        .send(jms.createQueue(TaskMessages.QUEUE), request.toJson().toString());
-    return task;
+    send(task, request, deliverAt, rateSlot);
   }
 
-  /** Cancels a task that has not started; its message, if still in the broker, is dropped. */
+  /**
+   * Sends a stored task's message again, for delivery at {@code deliverAt} with its rate-limit slot
+   * (the caller's transaction consumes the current message).
+   */
+  public void defer(
+      String taskId, String type, int priority, String body, long deliverAt, long rateSlot) {
+    Task task = em.find(Task.class, taskId);
+    if (task == null) {
+      return;
+    }
+    producer(priority, deliverAt)
+        .setProperty(TaskMessages.TASK_ID, taskId)
+        .setProperty(TaskMessages.TASK_TYPE, type)
+        .setProperty(TaskMessages.RATE_SLOT, rateSlot)
+        .send(jms.createQueue(TaskQueues.address(task.queue())), body);
+  }
+
+  private void send(Task task, TaskRequest request, long deliverAt, Long rateSlot) {
+    JMSProducer producer =
+        producer(request.priority(), deliverAt)
+            .setProperty(TaskMessages.TASK_ID, task.id())
+            .setProperty(TaskMessages.TASK_TYPE, task.type());
+    if (rateSlot != null) {
+      producer.setProperty(TaskMessages.RATE_SLOT, rateSlot.longValue());
+    }
+    producer.send(jms.createQueue(TaskQueues.address(task.queue())), request.toJson().toString());
+  }
+
+  private JMSProducer producer(int priority, long deliverAt) {
+    long delay = Math.max(0, deliverAt - System.currentTimeMillis());
+    return jms.createProducer().setPriority(priority).setDeliveryDelay(delay);
+  }
+
+  /**
+   * Cancels a task. One that has not started is CANCELLED now; a running one is marked and every
+   * instance is told, so that the one running it interrupts its handler.
+   */
   public Optional<Task> cancel(String id) {
     Task task = em.find(Task.class, id, LockModeType.PESSIMISTIC_WRITE);
-    if (task != null) {
-      task.cancel(Instant.now());
+    if (task != null && task.cancel(Instant.now())) {
+      jms.createProducer()
+          .setProperty(TaskMessages.TASK_ID, id)
+          .send(jms.createTopic(TaskMessages.CONTROL_TOPIC), "cancel");
     }
     return Optional.ofNullable(task);
   }
@@ -89,21 +177,65 @@ public class Tasks {
 
   /** Counts and timings of the tasks whose key starts with {@code keyPrefix}. */
   public TaskStats stats(String keyPrefix) {
-    String escaped = keyPrefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     List<Object[]> rows =
         em.createQuery(
                 "select t.state, t.createdAt, t.startedAt, t.finishedAt, t.runAt from Task t"
                     + " where t.key like :prefix escape '\\'",
                 Object[].class)
-            .setParameter("prefix", escaped + "%")
+            .setParameter("prefix", likePrefix(keyPrefix))
             .getResultList();
     return TaskStats.of(rows);
   }
 
-  public List<Task> findByKey(String key) {
-    return em.createNamedQuery(Task.BY_KEY, Task.class)
-        .setParameter("key", key)
-        .setMaxResults(100)
-        .getResultList();
+  /** One page of the tasks that match, newest first, and how many match in all. */
+  public record Page(List<Task> items, long total) {}
+
+  public Page list(TaskFilter filter) {
+    CriteriaBuilder cb = em.getCriteriaBuilder();
+    CriteriaQuery<Task> query = cb.createQuery(Task.class);
+    Root<Task> task = query.from(Task.class);
+    query.where(matching(cb, task, filter)).orderBy(cb.desc(task.get("createdAt")));
+    List<Task> items =
+        em.createQuery(query)
+            .setFirstResult(filter.offset())
+            .setMaxResults(filter.limit())
+            .getResultList();
+    CriteriaQuery<Long> count = cb.createQuery(Long.class);
+    Root<Task> counted = count.from(Task.class);
+    count.select(cb.count(counted)).where(matching(cb, counted, filter));
+    return new Page(items, em.createQuery(count).getSingleResult());
+  }
+
+  private static Predicate[] matching(CriteriaBuilder cb, Root<Task> task, TaskFilter filter) {
+    List<Predicate> where = new ArrayList<>();
+    if (!filter.states().isEmpty()) {
+      where.add(task.get("state").in(filter.states()));
+    }
+    if (filter.type() != null) {
+      where.add(cb.equal(task.get("type"), filter.type()));
+    }
+    if (filter.queue() != null) {
+      where.add(
+          TaskQueues.DEFAULT.equals(filter.queue())
+              ? cb.or(cb.isNull(task.get("queue")), cb.equal(task.get("queue"), filter.queue()))
+              : cb.equal(task.get("queue"), filter.queue()));
+    }
+    if (filter.key() != null) {
+      where.add(cb.equal(task.get("key"), filter.key()));
+    }
+    if (filter.keyPrefix() != null) {
+      where.add(cb.like(task.get("key"), likePrefix(filter.keyPrefix()), '\\'));
+    }
+    if (filter.from() != null) {
+      where.add(cb.greaterThanOrEqualTo(task.get("createdAt"), filter.from()));
+    }
+    if (filter.to() != null) {
+      where.add(cb.lessThan(task.get("createdAt"), filter.to()));
+    }
+    return where.toArray(Predicate[]::new);
+  }
+
+  private static String likePrefix(String prefix) {
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
   }
 }

@@ -9,7 +9,10 @@ import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonValue;
 
-/** {@code sleep}: waits {@code payload.ms} milliseconds, standing in for slow work. */
+/**
+ * {@code sleep}: waits {@code payload.ms} milliseconds, standing in for slow work; with {@code
+ * payload.steps} it reports its progress after each of that many equal steps.
+ */
 @ApplicationScoped
 @TaskType("sleep")
 public class SleepHandler implements TaskHandler {
@@ -18,14 +21,28 @@ public class SleepHandler implements TaskHandler {
 
   @Override
   public JsonValue run(TaskContext task) throws InterruptedException {
-    if (!(task.payload().get("ms") instanceof JsonNumber ms) || !ms.isIntegral()) {
-      throw new TaskFailure("sleep needs a whole number 'ms' in its payload");
+    long millis = whole(task, "ms", 0, MAX_MS, -1);
+    long steps = whole(task, "steps", 1, 1000, 1);
+    for (long step = 1; step <= steps; step++) {
+      Thread.sleep(millis / steps + (step == steps ? millis % steps : 0));
+      if (steps > 1) {
+        task.progress((int) (step * 100 / steps), "step " + step + " of " + steps);
+      }
     }
-    long millis = ms.longValue();
-    if (millis < 0 || millis > MAX_MS) {
-      throw new TaskFailure("'ms' must be between 0 and " + MAX_MS);
-    }
-    Thread.sleep(millis);
     return Json.createObjectBuilder().add("slept", millis).build();
+  }
+
+  private static long whole(TaskContext task, String field, long min, long max, long fallback) {
+    JsonValue value = task.payload().get(field);
+    if (value == null && fallback >= 0) {
+      return fallback;
+    }
+    if (!(value instanceof JsonNumber n) || !n.isIntegral()) {
+      throw new TaskFailure("sleep needs a whole number '" + field + "' in its payload");
+    }
+    if (n.longValue() < min || n.longValue() > max) {
+      throw new TaskFailure("'" + field + "' must be between " + min + " and " + max);
+    }
+    return n.longValue();
   }
 }

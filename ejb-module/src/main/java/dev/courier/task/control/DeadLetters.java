@@ -1,5 +1,6 @@
 package dev.courier.task.control;
 
+import dev.courier.queue.control.TaskQueues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSConnectionFactory;
@@ -25,7 +26,8 @@ public class DeadLetters {
   @JMSConnectionFactory(TaskMessages.CONNECTION_FACTORY)
   JMSContext jms;
 
-  public void send(Message message, String reason) throws JMSException {
+  public void send(Message message, String queue, String reason) throws JMSException {
+    String deadLetters = TaskQueues.deadLetterAddress(queue);
     String originalId = message.getJMSMessageID();
     Map<String, Object> properties = new LinkedHashMap<>();
     for (Object name : Collections.list(message.getPropertyNames())) {
@@ -41,18 +43,11 @@ public class DeadLetters {
       message.setObjectProperty(property.getKey(), property.getValue());
     }
     message.setStringProperty(TaskMessages.DEAD_REASON, reason);
-    message.setStringProperty(TaskMessages.ORIGINAL_QUEUE, TaskMessages.QUEUE);
+    message.setStringProperty(TaskMessages.ORIGINAL_QUEUE, TaskQueues.address(queue));
     if (originalId != null) {
       message.setStringProperty(TaskMessages.ORIGINAL_MESSAGE_ID, originalId);
     }
-    jms.createProducer().send(jms.createQueue(TaskMessages.DEAD_LETTER_QUEUE), message);
-    LOG.warning(
-        () ->
-            "dead-lettered message "
-                + originalId
-                + " to "
-                + TaskMessages.DEAD_LETTER_QUEUE
-                + ": "
-                + reason);
+    jms.createProducer().send(jms.createQueue(deadLetters), message);
+    LOG.warning(() -> "dead-lettered message " + originalId + " to " + deadLetters + ": " + reason);
   }
 }

@@ -1,13 +1,20 @@
 package dev.courier.task.control;
 
 import dev.courier.broker.boundary.EmbeddedBroker;
+import dev.courier.queue.control.TaskQueues;
 import dev.courier.task.boundary.Tasks;
+import dev.courier.task.control.RunningTasks.Outcome;
+import dev.courier.task.control.TaskAttempts.Attempt;
 import dev.courier.task.entity.InvalidTaskRequest;
+import dev.courier.task.entity.RateLimit;
 import dev.courier.task.entity.TaskRequest;
+import dev.courier.task.entity.TaskState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
 import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +26,11 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Turns one delivery from the task queue into one attempt: finds or stores the task, runs its
- * handler and records the outcome. Answers whether the delivery may be acknowledged; {@code false}
- * asks the caller to roll back, so that the broker redelivers with back-off and, after the queue's
- * max-delivery-attempts, dead-letters the message.
+ * Turns one delivery from a task queue into one attempt: applies the type's rate limit, finds or
+ * stores the task, runs its handler under the time limit and records the outcome. Answers whether
+ * the delivery may be acknowledged; {@code false} asks the caller to roll back, so that the broker
+ * redelivers with the queue's back-off and, after its max-delivery-attempts, dead-letters the
+ * message.
  */
 @ApplicationScoped
 public class TaskRunner {
@@ -32,48 +40,110 @@ public class TaskRunner {
   /** A client's submission due later than this is scheduled rather than run now. */
   private static final Duration SCHEDULING_THRESHOLD = Duration.ofMillis(50);
 
+  /** A rate-limit slot this close is waited for rather than sent back to the broker. */
+  private static final long RATE_WAIT_MILLIS = 5;
+
   @Inject TaskAttempts attempts;
   @Inject Tasks tasks;
   @Inject Handlers handlers;
   @Inject DeadLetters deadLetters;
   @Inject EmbeddedBroker broker;
+  @Inject TaskQueues queues;
+  @Inject TaskPolicies policies;
+  @Inject RateLimiter rateLimiter;
+  @Inject RunningTasks running;
 
   @Inject
   @ConfigProperty(name = "courier.tasks.max-payload-bytes", defaultValue = "1048576")
   long maxPayloadBytes;
 
-  public boolean process(Message message) throws JMSException {
-    Optional<TaskContext> task;
+  public boolean process(Message message) throws JMSException, InterruptedException {
+    String queue = queues.byAddress(destination(message)).orElse(TaskQueues.DEFAULT);
+    String taskId = message.getStringProperty(TaskMessages.TASK_ID);
+    Optional<Attempt> attempt;
     try {
-      task = begin(message);
+      if (taskId == null) {
+        attempt = submitted(message, queue);
+      } else {
+        if (deferredByRateLimit(message, taskId, queue)) {
+          return true;
+        }
+        attempt = attempts.start(taskId);
+      }
     } catch (Undeliverable e) {
-      deadLetters.send(message, e.getMessage());
+      deadLetters.send(message, queue, e.getMessage());
       return true;
     } catch (TaskNotFound e) {
       LOG.warning(() -> e.getMessage() + "; the delivery is rolled back and retried");
       return false;
     }
-    return task.isEmpty() || run(task.get(), message);
+    return attempt.isEmpty() || run(attempt.get(), message, queue);
   }
 
-  private Optional<TaskContext> begin(Message message)
-      throws JMSException, Undeliverable, TaskNotFound {
-    String taskId = message.getStringProperty(TaskMessages.TASK_ID);
-    if (taskId != null) {
-      return attempts.start(taskId);
-    }
+  /**
+   * A client's submission: stored and sent on if it is due later, belongs to another queue or must
+   * wait for its rate limit; otherwise stored and started here.
+   */
+  private Optional<Attempt> submitted(Message message, String arrivedOn)
+      throws JMSException, Undeliverable {
     TaskRequest request = submission(message);
+    String target;
+    try {
+      target = tasks.queueFor(request);
+    } catch (InvalidTaskRequest e) {
+      throw new Undeliverable(e.title() + ": " + e.getMessage());
+    }
     String messageId =
         message.getJMSMessageID() != null
             ? message.getJMSMessageID()
             : UUID.randomUUID().toString();
     long sent = message.getJMSTimestamp();
     Instant sentAt = sent > 0 ? Instant.ofEpochMilli(sent) : Instant.now();
-    if (request.dueAt(sentAt).isAfter(Instant.now().plus(SCHEDULING_THRESHOLD))) {
-      tasks.schedule(messageId, request, sentAt);
+    long now = System.currentTimeMillis();
+    long due = request.dueAt(sentAt).toEpochMilli();
+    Long slot = null;
+    Optional<RateLimit> limit = policies.of(request.type()).rateLimit();
+    if (limit.isPresent() && due <= now + SCHEDULING_THRESHOLD.toMillis()) {
+      slot = rateLimiter.reserve(request.type(), limit.get(), now);
+    }
+    boolean later = Math.max(due, slot == null ? 0 : slot) > now + SCHEDULING_THRESHOLD.toMillis();
+    if (later || !target.equals(arrivedOn)) {
+      tasks.accept(messageId, request, sentAt, Math.max(due, slot == null ? 0 : slot), slot);
       return Optional.empty();
     }
-    return attempts.intake(messageId, request, sentAt);
+    return attempts.intake(messageId, request, target, sentAt);
+  }
+
+  /**
+   * Applies the type's rate limit to a stored task's delivery: a delivery without a slot, or whose
+   * slot has long passed, reserves one; a slot in the future sends the task back to the broker for
+   * delivery then, and frees this consumer.
+   */
+  private boolean deferredByRateLimit(Message message, String taskId, String queue)
+      throws JMSException {
+    String type = message.getStringProperty(TaskMessages.TASK_TYPE);
+    if (type == null) {
+      return false;
+    }
+    Optional<RateLimit> limit = policies.of(type).rateLimit();
+    if (limit.isEmpty()) {
+      return false;
+    }
+    long now = System.currentTimeMillis();
+    long intervalMillis = Math.max(1, limit.get().intervalNanos() / 1_000_000);
+    if (message.propertyExists(TaskMessages.RATE_SLOT)) {
+      long slot = message.getLongProperty(TaskMessages.RATE_SLOT);
+      if (now - slot <= intervalMillis && slot <= now + RATE_WAIT_MILLIS) {
+        return false;
+      }
+    }
+    long slot = rateLimiter.reserve(type, limit.get(), now);
+    if (slot <= now + RATE_WAIT_MILLIS) {
+      return false;
+    }
+    String body = message instanceof TextMessage text ? text.getText() : "{}";
+    tasks.defer(taskId, type, message.getJMSPriority(), body, slot, slot);
+    return true;
   }
 
   private TaskRequest submission(Message message) throws JMSException, Undeliverable {
@@ -100,51 +170,93 @@ public class TaskRunner {
     }
   }
 
-  private boolean run(TaskContext task, Message message) throws JMSException {
-    Optional<TaskHandler> handler = handlers.forType(task.type());
+  private boolean run(Attempt attempt, Message message, String queue)
+      throws JMSException, InterruptedException {
+    Optional<TaskHandler> handler = handlers.forType(attempt.type());
     if (handler.isEmpty()) {
-      String reason = InvalidTaskRequest.unknownType(task.type()).getMessage();
-      attempts.fail(task.id(), reason, true);
-      deadLetters.send(message, reason);
+      String reason = InvalidTaskRequest.unknownType(attempt.type()).getMessage();
+      attempts.fail(attempt.id(), reason, true);
+      deadLetters.send(message, queue, reason);
       return true;
     }
-    JsonValue result;
-    try {
-      result = handler.get().run(task);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return failed(task, message, e);
-    } catch (Exception e) {
-      return failed(task, message, e);
+    Optional<Duration> timeout =
+        attempt.timeoutSeconds() != null
+            ? Optional.of(Duration.ofSeconds(attempt.timeoutSeconds()))
+            : policies.of(attempt.type()).timeout();
+    var context =
+        new TaskContext(
+            attempt.id(),
+            attempt.type(),
+            attempt.payload(),
+            attempt.number(),
+            attempt.queue(),
+            timeout,
+            this::report);
+    Outcome outcome = running.run(context, handler.get());
+    if (outcome instanceof Outcome.Succeeded succeeded) {
+      JsonValue result = succeeded.result();
+      attempts.succeed(attempt.id(), result == null ? "null" : result.toString());
+      return true;
     }
-    attempts.succeed(task.id(), result == null ? "null" : result.toString());
-    return true;
+    if (outcome instanceof Outcome.Cancelled) {
+      attempts.cancelled(attempt.id());
+      LOG.info(
+          () -> "task " + attempt.id() + " (" + attempt.type() + ") was cancelled while it ran");
+      return true;
+    }
+    if (outcome instanceof Outcome.TimedOut timedOut) {
+      return failed(
+          attempt,
+          message,
+          queue,
+          "timed out: the attempt ran longer than its limit of "
+              + timedOut.limit().toSeconds()
+              + " s and was interrupted");
+    }
+    return failed(attempt, message, queue, describe(((Outcome.Failed) outcome).cause()));
   }
 
-  private boolean failed(TaskContext task, Message message, Exception cause) throws JMSException {
-    boolean last = isLastDelivery(message);
-    String reason = describe(cause);
-    attempts.fail(task.id(), reason, last);
+  private void report(String taskId, int percent, String text) {
+    try {
+      attempts.progress(taskId, percent, text);
+    } catch (RuntimeException e) {
+      // a progress report is advice for readers; the task goes on whether or not it was stored
+      LOG.warning(() -> "progress of task " + taskId + " was not stored: " + e);
+    }
+  }
+
+  private boolean failed(Attempt attempt, Message message, String queue, String reason)
+      throws JMSException {
+    boolean last = isLastDelivery(message, queue);
+    TaskState now = attempts.fail(attempt.id(), reason, last);
+    if (now == TaskState.CANCELLED) {
+      return true;
+    }
     LOG.info(
         () ->
             "task "
-                + task.id()
+                + attempt.id()
                 + " ("
-                + task.type()
+                + attempt.type()
                 + ") attempt "
-                + task.attempt()
+                + attempt.number()
                 + " failed"
                 + (last ? " for the last time, it is dead: " : ", the broker will retry it: ")
                 + reason);
     return false;
   }
 
-  private boolean isLastDelivery(Message message) throws JMSException {
-    int max = broker.maxDeliveryAttempts(TaskMessages.QUEUE);
+  private boolean isLastDelivery(Message message, String queue) throws JMSException {
+    int max = broker.maxDeliveryAttempts(TaskQueues.address(queue));
     return max > 0 && message.getIntProperty("JMSXDeliveryCount") >= max;
   }
 
-  private static String describe(Exception e) {
+  private static String destination(Message message) throws JMSException {
+    Destination destination = message.getJMSDestination();
+    return destination instanceof Queue q ? q.getQueueName() : null;
+  }
+
+  private static String describe(Throwable e) {
     if (e instanceof TaskFailure && e.getMessage() != null) {
       return e.getMessage();
     }

@@ -24,6 +24,7 @@ import java.util.UUID;
     indexes = {
       @Index(name = "COURIER_TASK_KEY", columnList = "TASK_KEY"),
       @Index(name = "COURIER_TASK_STATE", columnList = "STATE"),
+      @Index(name = "COURIER_TASK_CREATED", columnList = "CREATEDAT"),
       @Index(name = "COURIER_TASK_MESSAGE", columnList = "MESSAGE_ID", unique = true)
     })
 @NamedQuery(
@@ -57,6 +58,24 @@ public class Task {
   private int priority;
   private int attempts;
 
+  @Column(name = "QUEUE_NAME", length = 100)
+  private String queue;
+
+  /** This task's own time limit per attempt, in seconds; null: its type's. */
+  private Integer timeoutSeconds;
+
+  private Integer progressPercent;
+
+  @Column(length = 500)
+  private String progressMessage;
+
+  private Instant progressAt;
+
+  /**
+   * Cancellation was asked while the task ran; its handler is interrupted and it ends CANCELLED.
+   */
+  private boolean cancelRequested;
+
   @Column(length = MAX_ERROR_LENGTH)
   private String error;
 
@@ -77,8 +96,10 @@ public class Task {
 
   protected Task() {}
 
-  public static Task submitted(TaskRequest request, Instant now) {
+  public static Task submitted(TaskRequest request, String queue, Instant now) {
     var task = new Task();
+    task.queue = queue;
+    task.timeoutSeconds = request.timeoutSeconds();
     task.id = UUID.randomUUID().toString();
     task.type = request.type();
     task.payload = request.payload().toString();
@@ -91,25 +112,67 @@ public class Task {
   }
 
   /** A task a client submitted as a JMS message at {@code sentAt} (its JMSTimestamp). */
-  public static Task receivedAs(String messageId, TaskRequest request, Instant sentAt) {
-    var task = submitted(request, sentAt);
+  public static Task receivedAs(
+      String messageId, TaskRequest request, String queue, Instant sentAt) {
+    var task = submitted(request, queue, sentAt);
     task.messageId = messageId;
     return task;
   }
 
-  /** Cancels a task that has not started, or is waiting for a retry; its handler will not run. */
-  public void cancel(Instant now) {
+  /**
+   * Cancels a task. One that has not started, or waits for a retry, is CANCELLED at once and its
+   * handler will not run; a running one is marked, and ends CANCELLED when its handler stops.
+   *
+   * @return true if the task is running and its handler must be told
+   */
+  public boolean cancel(Instant now) {
     if (state == TaskState.PROCESSING) {
-      throw new IllegalTransition(id, state, TaskState.CANCELLED);
+      cancelRequested = true;
+      return true;
     }
+    moveTo(TaskState.CANCELLED);
+    finishedAt = now;
+    return false;
+  }
+
+  /**
+   * Starts an attempt; false (and CANCELLED) if cancellation was asked while a previous one ran.
+   */
+  public boolean startAttempt(Instant now) {
+    if (cancelRequested) {
+      cancelled(now);
+      return false;
+    }
+    moveTo(TaskState.PROCESSING);
+    attempts++;
+    startedAt = now;
+    progressPercent = null;
+    progressMessage = null;
+    progressAt = null;
+    return true;
+  }
+
+  /** The running attempt stopped because the task was cancelled. */
+  public void cancelled(Instant now) {
     moveTo(TaskState.CANCELLED);
     finishedAt = now;
   }
 
-  public void startAttempt(Instant now) {
-    moveTo(TaskState.PROCESSING);
-    attempts++;
-    startedAt = now;
+  public void progress(int percent, String message, Instant now) {
+    progressPercent = percent;
+    progressMessage =
+        message == null || message.length() <= 500 ? message : message.substring(0, 500);
+    progressAt = now;
+  }
+
+  /**
+   * Puts a dead task back in its queue for a fresh set of attempts (its dead letter is retried).
+   */
+  public void retry() {
+    moveTo(TaskState.ENQUEUED);
+    attempts = 0;
+    finishedAt = null;
+    cancelRequested = false;
   }
 
   public void succeed(String resultJson, Instant now) {
@@ -119,8 +182,16 @@ public class Task {
     finishedAt = now;
   }
 
-  /** Records a failed attempt; {@code lastAttempt} says the broker will not redeliver it. */
+  /**
+   * Records a failed attempt; {@code lastAttempt} says the broker will not redeliver it. A task
+   * whose cancellation was asked while it ran ends CANCELLED instead.
+   */
   public void fail(String reason, boolean lastAttempt, Instant now) {
+    if (cancelRequested) {
+      error = truncate(reason);
+      cancelled(now);
+      return;
+    }
     moveTo(lastAttempt ? TaskState.DEAD : TaskState.FAILED);
     error = truncate(reason);
     if (lastAttempt) {
@@ -148,6 +219,7 @@ public class Task {
             .add("id", id)
             .add("type", type)
             .add("state", state.name())
+            .add("queue", queue == null ? "default" : queue)
             .add("priority", priority)
             .add("attempts", attempts)
             .add("payload", parse(payload))
@@ -159,6 +231,22 @@ public class Task {
             .add("finishedAt", text(finishedAt));
     if (key != null) {
       json.add("key", key);
+    }
+    if (timeoutSeconds != null) {
+      json.add("timeoutSeconds", timeoutSeconds);
+    }
+    if (progressPercent != null) {
+      json.add(
+          "progress",
+          Json.createObjectBuilder()
+              .add("percent", progressPercent)
+              .add(
+                  "message",
+                  progressMessage == null ? JsonValue.NULL : Json.createValue(progressMessage))
+              .add("at", text(progressAt)));
+    }
+    if (cancelRequested) {
+      json.add("cancelRequested", true);
     }
     return json.build();
   }
@@ -195,6 +283,18 @@ public class Task {
 
   public String key() {
     return key;
+  }
+
+  public String queue() {
+    return queue == null ? "default" : queue;
+  }
+
+  public Integer timeoutSeconds() {
+    return timeoutSeconds;
+  }
+
+  public String messageId() {
+    return messageId;
   }
 
   public String error() {

@@ -16,21 +16,32 @@ import java.util.regex.Pattern;
 
 /**
  * A submission as it arrives over HTTP or as a JMS text message: {@code {"type": "echo", "payload":
- * {...}, "delaySeconds": 0, "runAt": "2026-12-01T09:00:00Z", "priority": 4, "key": "..."}} (at most
- * one of delaySeconds and runAt). Both entry points parse it here, so they accept and reject
- * exactly the same input.
+ * {...}, "delaySeconds": 0, "runAt": "2026-12-01T09:00:00Z", "priority": 4, "key": "...", "queue":
+ * "media", "timeoutSeconds": 30}} (at most one of delaySeconds and runAt; queue overrides the
+ * type's queue, timeoutSeconds the type's time limit). Both entry points parse it here, so they
+ * accept and reject exactly the same input.
  */
 public record TaskRequest(
-    String type, JsonObject payload, Duration delay, Instant runAt, int priority, String key) {
+    String type,
+    JsonObject payload,
+    Duration delay,
+    Instant runAt,
+    int priority,
+    String key,
+    String queue,
+    Integer timeoutSeconds) {
 
   public TaskRequest(String type, JsonObject payload, Duration delay, int priority, String key) {
-    this(type, payload, delay, null, priority, key);
+    this(type, payload, delay, null, priority, key, null, null);
   }
 
   public static final int DEFAULT_PRIORITY = 4;
   private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   private static final Set<String> FIELDS =
-      Set.of("type", "payload", "delaySeconds", "runAt", "priority", "key");
+      Set.of(
+          "type", "payload", "delaySeconds", "runAt", "priority", "key", "queue", "timeoutSeconds");
+  private static final Pattern QUEUE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,49}");
+  private static final long MAX_TIMEOUT_SECONDS = Duration.ofDays(1).toSeconds();
   private static final long MAX_DELAY_SECONDS = Duration.ofDays(366).toSeconds();
 
   public static TaskRequest parse(String json) {
@@ -96,7 +107,20 @@ public record TaskRequest(
         throw InvalidTaskRequest.malformed("'key' must be 1 to 200 characters");
       }
     }
-    return new TaskRequest(type, payload, Duration.ofSeconds(delaySeconds), runAt, priority, key);
+    String queue = null;
+    if (object.containsKey("queue") && object.get("queue") != JsonValue.NULL) {
+      queue = requiredString(object, "queue");
+      if (!QUEUE.matcher(queue).matches()) {
+        throw InvalidTaskRequest.malformed(
+            "'queue' must be a queue name: lower-case letters, digits, '_' or '-'");
+      }
+    }
+    Integer timeout = null;
+    if (object.containsKey("timeoutSeconds") && object.get("timeoutSeconds") != JsonValue.NULL) {
+      timeout = (int) integer(object, "timeoutSeconds", 0, 1, MAX_TIMEOUT_SECONDS);
+    }
+    return new TaskRequest(
+        type, payload, Duration.ofSeconds(delaySeconds), runAt, priority, key, queue, timeout);
   }
 
   /** When a task submitted at {@code submittedAt} is due. */
@@ -116,6 +140,12 @@ public record TaskRequest(
     }
     if (key != null) {
       json.add("key", key);
+    }
+    if (queue != null) {
+      json.add("queue", queue);
+    }
+    if (timeoutSeconds != null) {
+      json.add("timeoutSeconds", timeoutSeconds);
     }
     return json.build();
   }

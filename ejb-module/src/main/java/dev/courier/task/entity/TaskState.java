@@ -25,7 +25,9 @@ public enum TaskState {
       // PROCESSING again: the instance died mid-attempt and the broker redelivered the task
       case PROCESSING -> EnumSet.of(PROCESSING, SUCCEEDED, FAILED, DEAD, CANCELLED);
       case FAILED -> EnumSet.of(PROCESSING, DEAD, CANCELLED);
-      case SUCCEEDED, DEAD, CANCELLED -> EnumSet.noneOf(TaskState.class);
+      // only a retry of its dead letter brings a dead task back
+      case DEAD -> EnumSet.of(ENQUEUED);
+      case SUCCEEDED, CANCELLED -> EnumSet.noneOf(TaskState.class);
     };
   }
 
@@ -33,7 +35,8 @@ public enum TaskState {
     return next().contains(target);
   }
 
+  /** No attempt will run: a delivery of a task in this state is acknowledged and dropped. */
   public boolean isFinal() {
-    return next().isEmpty();
+    return this == SUCCEEDED || this == DEAD || this == CANCELLED;
   }
 }

@@ -15,13 +15,16 @@ class TaskStateTest {
 
   private static Task anEnqueuedTask() {
     return Task.submitted(
-        new TaskRequest("echo", Json.createObjectBuilder().build(), Duration.ZERO, 4, null), NOW);
+        new TaskRequest("echo", Json.createObjectBuilder().build(), Duration.ZERO, 4, null),
+        "default",
+        NOW);
   }
 
   private static Task aDelayedTask() {
     return Task.submitted(
         new TaskRequest(
             "echo", Json.createObjectBuilder().build(), Duration.ofSeconds(30), 4, null),
+        "default",
         NOW);
   }
 
@@ -33,8 +36,24 @@ class TaskStateTest {
     assertThat(FAILED.isFinal()).isFalse();
     for (TaskState target : values()) {
       assertThat(SUCCEEDED.canMoveTo(target)).isFalse();
-      assertThat(DEAD.canMoveTo(target)).isFalse();
+      assertThat(CANCELLED.canMoveTo(target)).isFalse();
     }
+    // only retrying its dead letter revives a dead task
+    assertThat(DEAD.next()).containsExactly(ENQUEUED);
+  }
+
+  @Test
+  void aRetriedDeadTaskStartsAgainWithItsAttemptsReset() {
+    Task task = anEnqueuedTask();
+    task.startAttempt(NOW);
+    task.fail("boom", true, NOW);
+    assertThat(task.state()).isEqualTo(DEAD);
+    task.retry();
+    assertThat(task.state()).isEqualTo(ENQUEUED);
+    assertThat(task.attempts()).isZero();
+    assertThat(task.finishedAt()).isNull();
+    assertThat(task.startAttempt(NOW)).isTrue();
+    assertThat(task.attempts()).isEqualTo(1);
   }
 
   @Test
@@ -85,7 +104,7 @@ class TaskStateTest {
   }
 
   @Test
-  void aScheduledOrFailedTaskCanBeCancelledButNotARunningOrFinishedOne() {
+  void aScheduledOrFailedTaskIsCancelledAtOnceAndARunningOneWhenItsHandlerStops() {
     Task scheduled = aDelayedTask();
     scheduled.cancel(NOW);
     assertThat(scheduled.state()).isEqualTo(CANCELLED);
@@ -99,7 +118,18 @@ class TaskStateTest {
 
     Task running = anEnqueuedTask();
     running.startAttempt(NOW);
-    assertThatThrownBy(() -> running.cancel(NOW)).isInstanceOf(IllegalTransition.class);
+    assertThat(running.cancel(NOW)).as("the handler must be told").isTrue();
+    assertThat(running.state()).isEqualTo(PROCESSING);
+    running.fail("java.lang.InterruptedException", false, NOW);
+    assertThat(running.state()).isEqualTo(CANCELLED);
+
+    Task redelivered = anEnqueuedTask();
+    redelivered.startAttempt(NOW);
+    redelivered.cancel(NOW);
+    // its instance died before the handler stopped: the broker's redelivery must not run it
+    assertThat(redelivered.startAttempt(NOW)).isFalse();
+    assertThat(redelivered.state()).isEqualTo(CANCELLED);
+
     assertThatThrownBy(() -> scheduled.cancel(NOW)).isInstanceOf(IllegalTransition.class);
   }
 
@@ -108,12 +138,15 @@ class TaskStateTest {
     Task task =
         Task.submitted(
             TaskRequest.parse("{\"type\":\"echo\",\"runAt\":\"2026-11-25T11:00:00+01:00\"}"),
+            "default",
             NOW.minusSeconds(5));
     assertThat(task.state()).isEqualTo(SCHEDULED);
     assertThat(task.runAt()).isEqualTo(NOW);
     Task past =
         Task.submitted(
-            TaskRequest.parse("{\"type\":\"echo\",\"runAt\":\"2020-01-01T00:00:00Z\"}"), NOW);
+            TaskRequest.parse("{\"type\":\"echo\",\"runAt\":\"2020-01-01T00:00:00Z\"}"),
+            "default",
+            NOW);
     assertThat(past.state()).isEqualTo(ENQUEUED);
   }
 

@@ -1,7 +1,13 @@
 package dev.courier.task.boundary;
 
+import dev.courier.task.boundary.Tasks.Page;
+import dev.courier.task.boundary.Tasks.Submission;
+import dev.courier.task.entity.InvalidTaskRequest;
 import dev.courier.task.entity.Task;
+import dev.courier.task.entity.TaskFilter;
 import dev.courier.task.entity.TaskRequest;
+import dev.courier.task.entity.TaskState;
+import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -9,6 +15,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -20,6 +27,13 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 @Path("tasks")
 @RequestScoped
@@ -29,11 +43,29 @@ public class TasksResource {
   @Inject Tasks tasks;
   @Context UriInfo uri;
 
+  /**
+   * Submits a task: 201 with the new task; 200 with the existing one when the request repeats a key
+   * that a task took within the idempotency window.
+   */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   public Response submit(String body) {
-    Task task = tasks.submit(TaskRequest.parse(body));
-    return Response.created(uri.getAbsolutePathBuilder().path(task.id()).build())
+    TaskRequest request = TaskRequest.parse(body);
+    Submission submission;
+    try {
+      submission = tasks.submit(request);
+    } catch (EJBException e) {
+      // two submissions with one key raced and this one lost: answer with the winner
+      Optional<Task> holder =
+          request.key() == null ? Optional.empty() : tasks.holderOf(request.key());
+      if (holder.isEmpty()) {
+        throw e;
+      }
+      submission = new Submission(holder.get(), false);
+    }
+    Task task = submission.task();
+    var location = uri.getAbsolutePathBuilder().path(task.id()).build();
+    return (submission.created() ? Response.created(location) : Response.ok().location(location))
         .entity(task.toJson().toString())
         .build();
   }
@@ -58,30 +90,110 @@ public class TasksResource {
         .toString();
   }
 
-  /** Cancels a scheduled, enqueued or failed task; a finished or running one answers 409. */
+  /**
+   * Cancels a task: one that has not started (or waits for a retry) is CANCELLED at once (200); a
+   * running one is interrupted and ends CANCELLED (202, with cancelRequested); a finished one
+   * answers 409.
+   */
   @DELETE
   @Path("{id}")
-  public String cancel(@PathParam("id") String id) {
-    return tasks
-        .cancel(id)
-        .orElseThrow(() -> new NotFoundException("there is no task with id " + id))
-        .toJson()
-        .toString();
+  public Response cancel(@PathParam("id") String id) {
+    Task task =
+        tasks.cancel(id).orElseThrow(() -> new NotFoundException("there is no task with id " + id));
+    return Response.status(
+            task.state() == TaskState.PROCESSING ? Response.Status.ACCEPTED : Response.Status.OK)
+        .entity(task.toJson().toString())
+        .build();
   }
 
   @POST
   @Path("{id}/cancel")
-  public String cancelByPost(@PathParam("id") String id) {
+  public Response cancelByPost(@PathParam("id") String id) {
     return cancel(id);
   }
 
+  /**
+   * Lists tasks, newest first: {@code ?state=FAILED,DEAD&type=&queue=&key=&keyPrefix=&from=&to=
+   * &offset=0&limit=50} (from and to are ISO-8601 instants on the creation time).
+   */
   @GET
-  public String findByKey(@QueryParam("key") String key) {
-    if (key == null || key.isBlank()) {
-      throw new BadRequestException("give the key to look for: GET /api/tasks?key=...");
+  public String list(
+      @QueryParam("state") String states,
+      @QueryParam("type") String type,
+      @QueryParam("queue") String queue,
+      @QueryParam("key") String key,
+      @QueryParam("keyPrefix") String keyPrefix,
+      @QueryParam("from") String from,
+      @QueryParam("to") String to,
+      @QueryParam("offset") @DefaultValue("0") String offset,
+      @QueryParam("limit") @DefaultValue("50") String limit) {
+    var filter =
+        new TaskFilter(
+            states(states),
+            blankToNull(type),
+            blankToNull(queue),
+            blankToNull(key),
+            blankToNull(keyPrefix),
+            instant("from", from),
+            instant("to", to),
+            number("offset", offset),
+            number("limit", limit));
+    Page page = tasks.list(filter);
+    JsonArrayBuilder items = Json.createArrayBuilder();
+    page.items().forEach(task -> items.add(task.toJson()));
+    return Json.createObjectBuilder()
+        .add("items", items)
+        .add("total", page.total())
+        .add("offset", filter.offset())
+        .add("limit", filter.limit())
+        .build()
+        .toString();
+  }
+
+  private static Set<TaskState> states(String text) {
+    Set<TaskState> states = EnumSet.noneOf(TaskState.class);
+    if (text == null || text.isBlank()) {
+      return states;
     }
-    JsonArrayBuilder found = Json.createArrayBuilder();
-    tasks.findByKey(key).forEach(task -> found.add(task.toJson()));
-    return found.build().toString();
+    for (String name : text.split(",")) {
+      try {
+        states.add(TaskState.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw InvalidTaskRequest.malformed(
+            "'state' takes states separated by commas, from "
+                + EnumSet.allOf(TaskState.class)
+                + "; got '"
+                + name
+                + "'");
+      }
+    }
+    return states;
+  }
+
+  private static Instant instant(String name, String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      throw InvalidTaskRequest.malformed(
+          "'"
+              + name
+              + "' must be an ISO-8601 date and time with an offset, such as 2026-12-01T09:00:00Z");
+    }
+  }
+
+  private static int number(String name, String text) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw InvalidTaskRequest.malformed(
+          "'" + name + "' must be a whole number, got '" + text + "'");
+    }
+  }
+
+  private static String blankToNull(String text) {
+    return text == null || text.isBlank() ? null : text;
   }
 }

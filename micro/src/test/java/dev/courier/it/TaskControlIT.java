@@ -1,0 +1,416 @@
+package dev.courier.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import jakarta.jms.TextMessage;
+import jakarta.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Task control on Payara Micro: queue concurrency, rate limits, priorities, time limits,
+ * idempotency keys, progress, listing, cancelling running tasks, and the queues and dead-letter
+ * API. The tests' configuration (micro/pom.xml) gives every queue redelivery delays of 100 to 400
+ * ms, the type it.limited a rate limit of 10/s and it.stubborn a time limit of 1 s.
+ */
+@RunAsClient
+class TaskControlIT extends CourierIT {
+
+  private static String aPrefix() {
+    return "ctl-" + UUID.randomUUID() + "-";
+  }
+
+  private String submit(String json) {
+    var response = courier.submit(json);
+    assertThat(response.status()).as(response.body()).isEqualTo(201);
+    return response.json().asJsonObject().getString("id");
+  }
+
+  private List<JsonObject> tasksWithPrefix(String prefix) {
+    return courier
+        .get("tasks?limit=500&keyPrefix=" + prefix)
+        .json()
+        .asJsonObject()
+        .getJsonArray("items")
+        .getValuesAs(JsonObject.class);
+  }
+
+  private void awaitAll(String prefix, int count, String state) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              List<JsonObject> tasks = tasksWithPrefix(prefix);
+              return tasks.size() == count
+                  && tasks.stream().allMatch(t -> t.getString("state").equals(state));
+            });
+  }
+
+  private JsonObject queue(String name) {
+    return courier.get("queues/" + name).json().asJsonObject();
+  }
+
+  private String state(String id) {
+    return courier.task(id).getString("state");
+  }
+
+  /** The most attempts that ran at the same time, from their recorded start and finish times. */
+  private static int mostAtOnce(List<JsonObject> tasks) {
+    record Edge(Instant at, int change) {}
+    List<Edge> edges = new ArrayList<>();
+    for (JsonObject task : tasks) {
+      edges.add(new Edge(Instant.parse(task.getString("startedAt")), +1));
+      edges.add(new Edge(Instant.parse(task.getString("finishedAt")), -1));
+    }
+    // at one instant, an end comes before a start: a worker that finished one task took the next
+    edges.sort(Comparator.comparing(Edge::at).thenComparingInt(Edge::change));
+    int now = 0;
+    int most = 0;
+    for (Edge edge : edges) {
+      now += edge.change();
+      most = Math.max(most, now);
+    }
+    return most;
+  }
+
+  @Test
+  void eachQueueRunsNoMoreHandlersAtOnceThanItsConcurrency() {
+    String prefix = aPrefix();
+    for (int i = 0; i < 12; i++) {
+      submit(task("sleep", "{\"ms\":400}", prefix + "media-" + i, "\"queue\":\"media\""));
+    }
+    for (int i = 0; i < 6; i++) {
+      submit(task("sleep", "{\"ms\":400}", prefix + "email-" + i, "\"queue\":\"email\""));
+    }
+    for (int i = 0; i < 4; i++) {
+      submit(task("sleep", "{\"ms\":200}", prefix + "serial-" + i, "\"queue\":\"serial\""));
+    }
+    awaitAll(prefix, 22, "SUCCEEDED");
+
+    assertThat(mostAtOnce(tasksWithPrefix(prefix + "media-"))).isEqualTo(4);
+    assertThat(mostAtOnce(tasksWithPrefix(prefix + "email-"))).isEqualTo(2);
+    assertThat(mostAtOnce(tasksWithPrefix(prefix + "serial-"))).isEqualTo(1);
+    assertThat(queue("media").getInt("consumers")).isEqualTo(4);
+    assertThat(queue("email").getInt("consumers")).isEqualTo(2);
+  }
+
+  @Test
+  void aRateLimitedTypeStartsAtItsRateOverHttpAndJms() {
+    String prefix = aPrefix();
+    for (int i = 0; i < 20; i++) {
+      submit(task("it.limited", "{\"i\":" + i + "}", prefix + i, null));
+    }
+    for (int i = 20; i < 30; i++) {
+      Courier.sendText(task("it.limited", "{\"i\":" + i + "}", prefix + i, null));
+    }
+    awaitAll(prefix, 30, "SUCCEEDED");
+
+    List<Instant> starts =
+        tasksWithPrefix(prefix).stream()
+            .map(t -> Instant.parse(t.getString("startedAt")))
+            .sorted()
+            .toList();
+    double seconds = Duration.between(starts.get(0), starts.get(29)).toMillis() / 1000.0;
+    double perSecond = 29 / seconds;
+    // configured 10/s; allowed within 20 %
+    assertThat(perSecond).isBetween(8.0, 12.0);
+  }
+
+  @Test
+  void withABacklogHigherPriorityTasksStartFirst() {
+    String prefix = aPrefix();
+    courier.post("queues/serial/pause", "application/json", "");
+    try {
+      for (int i = 0; i < 6; i++) {
+        submit(
+            task(
+                "sleep",
+                "{\"ms\":20}",
+                prefix + "low-" + i,
+                "\"queue\":\"serial\",\"priority\":1"));
+      }
+      for (int i = 0; i < 6; i++) {
+        submit(
+            task(
+                "sleep",
+                "{\"ms\":20}",
+                prefix + "high-" + i,
+                "\"queue\":\"serial\",\"priority\":8"));
+      }
+      await().until(() -> queue("serial").getInt("depth") >= 12);
+    } finally {
+      courier.post("queues/serial/resume", "application/json", "");
+    }
+    awaitAll(prefix, 12, "SUCCEEDED");
+
+    Instant lastHigh =
+        tasksWithPrefix(prefix + "high-").stream()
+            .map(t -> Instant.parse(t.getString("startedAt")))
+            .max(Comparator.naturalOrder())
+            .orElseThrow();
+    Instant firstLow =
+        tasksWithPrefix(prefix + "low-").stream()
+            .map(t -> Instant.parse(t.getString("startedAt")))
+            .min(Comparator.naturalOrder())
+            .orElseThrow();
+    assertThat(lastHigh).isBefore(firstLow);
+  }
+
+  @Test
+  void aTaskPastItsTimeLimitIsInterruptedCountedAsFailedAndFinallyDead() {
+    String id = submit("{\"type\":\"sleep\",\"payload\":{\"ms\":60000},\"timeoutSeconds\":1}");
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> courier.task(id).getInt("attempts") >= 1 && !state(id).equals("PROCESSING"));
+    assertThat(courier.task(id).getString("error")).contains("timed out").contains("1 s");
+    await().atMost(Duration.ofSeconds(30)).until(() -> state(id).equals("DEAD"));
+    assertThat(courier.task(id).getInt("attempts")).isEqualTo(5);
+  }
+
+  @Test
+  void aHandlerThatIgnoresInterruptsStillFreesItsWorkerAtTheTimeLimit() {
+    // serial runs one task at a time: the echo can only run once the stubborn task let go
+    String stubborn =
+        submit("{\"type\":\"it.stubborn\",\"payload\":{\"ms\":8000},\"queue\":\"serial\"}");
+    await().until(() -> state(stubborn).equals("PROCESSING"));
+    String echo = submit("{\"type\":\"echo\",\"queue\":\"serial\"}");
+
+    await().atMost(Duration.ofSeconds(6)).until(() -> state(echo).equals("SUCCEEDED"));
+    Instant stubbornStarted = Instant.parse(courier.task(stubborn).getString("startedAt"));
+    Instant echoStarted = Instant.parse(courier.task(echo).getString("startedAt"));
+    assertThat(echoStarted).isBefore(stubbornStarted.plusSeconds(8));
+    assertThat(courier.task(stubborn).getString("error")).contains("timed out");
+    assertThat(queue("serial").getInt("overrunningHere")).isPositive();
+
+    courier.delete("tasks/" + stubborn);
+    await().atMost(Courier.patience()).until(() -> state(stubborn).equals("CANCELLED"));
+  }
+
+  @Test
+  void aRepeatedKeyReturnsTheFirstTaskOverHttpAndIsDroppedOverJms() {
+    String key = "ctl-key-" + UUID.randomUUID();
+    var first = courier.submit(task("echo", "{\"n\":1}", key, null));
+    var second = courier.submit(task("echo", "{\"n\":2}", key, null));
+
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(second.status()).isEqualTo(200);
+    String id = first.json().asJsonObject().getString("id");
+    assertThat(second.json().asJsonObject().getString("id")).isEqualTo(id);
+    assertThat(second.location()).endsWith("/api/tasks/" + id);
+
+    String jmsKey = "ctl-jms-key-" + UUID.randomUUID();
+    Courier.sendText(task("echo", "{\"n\":1}", jmsKey, null));
+    Courier.sendText(task("echo", "{\"n\":2}", jmsKey, null));
+    // a client that also sets Artemis' duplicate id has the broker drop the copy before Courier
+    for (int i = 0; i < 2; i++) {
+      Courier.sendToTasks(
+          jms -> {
+            TextMessage message = jms.createTextMessage(task("echo", "{\"n\":3}", jmsKey, null));
+            message.setStringProperty("_AMQ_DUPL_ID", jmsKey);
+            return message;
+          });
+    }
+    await().until(() -> queue("default").getInt("depth") == 0);
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> courier.tasksWithKey(jmsKey).size() == 1);
+    assertThat(courier.tasksWithKey(key)).hasSize(1);
+  }
+
+  @Test
+  void progressShowsWhileATaskRunsAndTheResultWhenItEnds() {
+    String id = submit("{\"type\":\"sleep\",\"payload\":{\"ms\":3000,\"steps\":6}}");
+
+    await()
+        .atMost(Courier.patience())
+        .until(
+            () -> {
+              JsonObject task = courier.task(id);
+              return task.getString("state").equals("PROCESSING")
+                  && task.containsKey("progress")
+                  && task.getJsonObject("progress").getInt("percent") > 0
+                  && task.getJsonObject("progress").getInt("percent") < 100;
+            });
+    assertThat(courier.task(id).getJsonObject("progress").getString("message")).startsWith("step ");
+
+    await().atMost(Courier.patience()).until(() -> state(id).equals("SUCCEEDED"));
+    JsonObject done = courier.task(id);
+    assertThat(done.getJsonObject("progress").getInt("percent")).isEqualTo(100);
+    assertThat(done.getJsonObject("result").getInt("slept")).isEqualTo(3000);
+  }
+
+  @Test
+  void theTaskListFiltersByStateTypeQueueAndTimeAndPages() {
+    String prefix = aPrefix();
+    Instant before = Instant.now().minusSeconds(1);
+    for (int i = 0; i < 3; i++) {
+      submit(task("echo", "{}", prefix + "echo-" + i, "\"queue\":\"media\""));
+    }
+    for (int i = 0; i < 2; i++) {
+      submit(task("fail", "{\"message\":\"no\"}", prefix + "fail-" + i, null));
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> total("keyPrefix=" + prefix + "&state=SUCCEEDED,DEAD") == 5);
+
+    assertThat(total("keyPrefix=" + prefix + "&state=succeeded")).isEqualTo(3);
+    assertThat(total("keyPrefix=" + prefix + "&type=fail&state=DEAD")).isEqualTo(2);
+    assertThat(total("keyPrefix=" + prefix + "&queue=media")).isEqualTo(3);
+    assertThat(total("keyPrefix=" + prefix + "&queue=default")).isEqualTo(2);
+    assertThat(total("keyPrefix=" + prefix + "&from=" + before)).isEqualTo(5);
+    assertThat(total("keyPrefix=" + prefix + "&to=" + before)).isZero();
+
+    List<String> pages = new ArrayList<>();
+    for (int offset = 0; offset < 5; offset += 2) {
+      JsonObject page =
+          courier
+              .get("tasks?keyPrefix=" + prefix + "&limit=2&offset=" + offset)
+              .json()
+              .asJsonObject();
+      assertThat(page.getInt("total")).isEqualTo(5);
+      page.getJsonArray("items")
+          .getValuesAs(JsonObject.class)
+          .forEach(t -> pages.add(t.getString("id")));
+    }
+    assertThat(pages).hasSize(5).doesNotHaveDuplicates();
+
+    assertThat(courier.get("tasks?state=SLEEPING").problem().getString("detail"))
+        .contains("SLEEPING");
+    assertThat(courier.get("tasks?limit=0").status()).isEqualTo(400);
+    assertThat(courier.get("tasks?from=yesterday").status()).isEqualTo(400);
+  }
+
+  private long total(String query) {
+    return courier.get("tasks?" + query).json().asJsonObject().getJsonNumber("total").longValue();
+  }
+
+  @Test
+  void cancellingARunningTaskInterruptsItAndItEndsCancelledWithoutRetry() {
+    String id = submit("{\"type\":\"sleep\",\"payload\":{\"ms\":60000}}");
+    await().atMost(Courier.patience()).until(() -> state(id).equals("PROCESSING"));
+
+    var response = courier.delete("tasks/" + id);
+    assertThat(response.status()).isEqualTo(202);
+    assertThat(response.json().asJsonObject().getBoolean("cancelRequested")).isTrue();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> state(id).equals("CANCELLED"));
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> state(id).equals("CANCELLED") && courier.task(id).getInt("attempts") == 1);
+    assertThat(courier.delete("tasks/" + id).status()).isEqualTo(409);
+  }
+
+  @Test
+  void queuesShowTheirStateAndCanBePausedAndResumed() {
+    List<String> names =
+        courier.get("queues").json().asJsonArray().getValuesAs(JsonObject.class).stream()
+            .map(q -> q.getString("name"))
+            .toList();
+    assertThat(names).containsExactly("default", "email", "media", "serial");
+    JsonObject media = queue("media");
+    for (String field :
+        List.of("depth", "inFlight", "scheduled", "consumers", "paused", "deadLetters", "paging")) {
+      assertThat(media).containsKey(field);
+    }
+
+    assertThat(
+            courier
+                .post("queues/media/pause", "application/json", "")
+                .json()
+                .asJsonObject()
+                .getBoolean("paused"))
+        .isTrue();
+    String id;
+    try {
+      id = submit("{\"type\":\"echo\",\"queue\":\"media\"}");
+      await()
+          .during(Duration.ofMillis(1500))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> state(id).equals("ENQUEUED"));
+      assertThat(queue("media").getInt("depth")).isPositive();
+    } finally {
+      courier.post("queues/media/resume", "application/json", "");
+    }
+    assertThat(queue("media").getBoolean("paused")).isFalse();
+    await().atMost(Courier.patience()).until(() -> state(id).equals("SUCCEEDED"));
+
+    var unknown = courier.get("queues/nope");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.problem().getString("detail")).contains("nope");
+    assertThat(
+            courier.submit("{\"type\":\"echo\",\"queue\":\"nope\"}").problem().getString("title"))
+        .isEqualTo("Unknown queue");
+  }
+
+  @Test
+  void deadLettersAreListedWithTheirReasonRetriedWithFreshAttemptsAndPurged() {
+    Instant recovers = Instant.now().plusSeconds(6);
+    String flaky =
+        submit(
+            "{\"type\":\"fail\",\"queue\":\"email\",\"payload\":{\"message\":\"smtp down\",\"until\":\""
+                + recovers
+                + "\"}}");
+    await().atMost(Courier.patience()).until(() -> state(flaky).equals("DEAD"));
+    assertThat(Instant.now()).as("dead before the dependency recovered").isBefore(recovers);
+
+    JsonObject letter = deadLetter("email", flaky);
+    assertThat(letter.getString("lastError")).isEqualTo("smtp down");
+    assertThat(letter.getString("reason")).contains("max-delivery-attempts");
+    assertThat(letter.getInt("attempts")).isEqualTo(5);
+    assertThat(queue("email").getInt("deadLetters")).isPositive();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(recovers));
+    var retried =
+        courier.post(
+            "queues/email/dead-letters/retry", "application/json", "{\"ids\":[\"" + flaky + "\"]}");
+    assertThat(retried.json().asJsonObject().getInt("retried")).isEqualTo(1);
+    await().atMost(Courier.patience()).until(() -> state(flaky).equals("SUCCEEDED"));
+    assertThat(courier.task(flaky).getInt("attempts")).isEqualTo(1);
+    assertThat(deadLetters("email")).noneMatch(l -> flaky.equals(l.getString("taskId", null)));
+
+    String hopeless = submit("{\"type\":\"fail\",\"queue\":\"email\"}");
+    await().atMost(Courier.patience()).until(() -> state(hopeless).equals("DEAD"));
+    assertThat(deadLetter("email", hopeless)).isNotNull();
+    var purged = courier.delete("queues/email/dead-letters");
+    assertThat(purged.json().asJsonObject().getInt("removed")).isPositive();
+    assertThat(queue("email").getInt("deadLetters")).isZero();
+
+    assertThat(courier.post("queues/email/dead-letters/retry", "application/json", "{}").status())
+        .isEqualTo(400);
+  }
+
+  private List<JsonObject> deadLetters(String queue) {
+    return courier
+        .get("queues/" + queue + "/dead-letters")
+        .json()
+        .asJsonArray()
+        .getValuesAs(JsonObject.class);
+  }
+
+  private JsonObject deadLetter(String queue, String taskId) {
+    return deadLetters(queue).stream()
+        .filter(l -> taskId.equals(l.getString("taskId", null)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no dead letter for task " + taskId));
+  }
+
+  private static String task(String type, String payload, String key, String more) {
+    return "{\"type\":\""
+        + type
+        + "\",\"payload\":"
+        + payload
+        + (key == null ? "" : ",\"key\":\"" + key + "\"")
+        + (more == null ? "" : "," + more)
+        + "}";
+  }
+}

@@ -1,0 +1,125 @@
+package dev.courier.queue.boundary;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** The task queues: depths, pause and resume, dead letters (list, retry, purge). */
+@Path("queues")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class QueuesResource {
+
+  @Inject QueueAdmin admin;
+
+  @GET
+  public String all() {
+    JsonArrayBuilder all = Json.createArrayBuilder();
+    admin.all().forEach(all::add);
+    return all.build().toString();
+  }
+
+  @GET
+  @Path("{name}")
+  public String one(@PathParam("name") String name) {
+    return admin.describe(name).toString();
+  }
+
+  @POST
+  @Path("{name}/pause")
+  public String pause(@PathParam("name") String name) {
+    return admin.pause(name).toString();
+  }
+
+  @POST
+  @Path("{name}/resume")
+  public String resume(@PathParam("name") String name) {
+    return admin.resume(name).toString();
+  }
+
+  @GET
+  @Path("{name}/dead-letters")
+  public String deadLetters(
+      @PathParam("name") String name, @QueryParam("limit") @DefaultValue("100") int limit) {
+    if (limit < 1 || limit > 1000) {
+      throw new BadRequestException("'limit' must be between 1 and 1000");
+    }
+    JsonArrayBuilder found = Json.createArrayBuilder();
+    admin.deadLetters(name, limit).forEach(found::add);
+    return found.build().toString();
+  }
+
+  /** Retries dead letters: body {@code {"ids": ["<task id>", ...]}} or {@code {"all": true}}. */
+  @POST
+  @Path("{name}/dead-letters/retry")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public String retry(@PathParam("name") String name, String body) {
+    int retried = admin.retry(name, selection(body));
+    return Json.createObjectBuilder().add("retried", retried).build().toString();
+  }
+
+  /** Purges the dead letters: all of them, or those of {@code ?ids=a,b}. */
+  @DELETE
+  @Path("{name}/dead-letters")
+  public String purge(@PathParam("name") String name, @QueryParam("ids") String ids) {
+    List<String> selected =
+        ids == null || ids.isBlank()
+            ? List.of()
+            : Arrays.stream(ids.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    int removed = admin.purge(name, selected);
+    return Json.createObjectBuilder().add("removed", removed).build().toString();
+  }
+
+  private static List<String> selection(String body) {
+    JsonObject request;
+    try (var reader = Json.createReader(new StringReader(body == null ? "" : body))) {
+      JsonValue value = reader.readValue();
+      if (!(value instanceof JsonObject o)) {
+        throw new BadRequestException(
+            "expected a JSON object: {\"ids\": [...]} or {\"all\": true}");
+      }
+      request = o;
+    } catch (jakarta.json.JsonException e) {
+      throw new BadRequestException("not valid JSON: " + e.getMessage());
+    }
+    boolean all = request.getBoolean("all", false);
+    JsonValue ids = request.get("ids");
+    if (all == (ids != null)) {
+      throw new BadRequestException("give either \"ids\": [...] or \"all\": true");
+    }
+    if (all) {
+      return List.of();
+    }
+    if (!(ids instanceof JsonArray array) || array.isEmpty()) {
+      throw new BadRequestException("\"ids\" must be a non-empty array of task ids");
+    }
+    List<String> selected = new ArrayList<>();
+    for (JsonValue id : array) {
+      if (!(id instanceof JsonString s)) {
+        throw new BadRequestException("\"ids\" must hold task ids as strings");
+      }
+      selected.add(s.getString());
+    }
+    return selected;
+  }
+}
