@@ -36,6 +36,14 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * due times spread evenly over --spread=60 seconds (the first due --lead=10 seconds after the run
  * starts), and reports how late each started against its due time, and the server's heap while they
  * wait.
+ *
+ * <p>With --mode=concurrency it runs --tasks=2000 {@code sleep} tasks of --sleep=2 ms on each of
+ * the queues serial (1 handler at a time), media (4) and default (16), and reports tasks per second
+ * against the ideal (handlers / sleep).
+ *
+ * <p>With --mode=backlog it pauses the default queue, sends --tasks=100000 echo tasks, reports the
+ * queue (depth, paging) and the server's heap with the backlog in place, then resumes the queue and
+ * reports how fast the backlog drains and the heap while it does.
  */
 public final class Benchmark {
 
@@ -52,8 +60,10 @@ public final class Benchmark {
   private final Duration spread;
   private final Duration lead;
   private final HttpClient http = HttpClient.newHttpClient();
+  private final Map<String, String> options;
 
   private Benchmark(Map<String, String> options) {
+    this.options = options;
     tasks = Integer.parseInt(options.getOrDefault("tasks", "20000"));
     warmup = Integer.parseInt(options.getOrDefault("warmup", "2000"));
     producers = Integer.parseInt(options.getOrDefault("producers", "4"));
@@ -78,6 +88,14 @@ public final class Benchmark {
   private void run() throws Exception {
     if (mode.equals("schedule")) {
       precision();
+      return;
+    }
+    if (mode.equals("concurrency")) {
+      concurrency();
+      return;
+    }
+    if (mode.equals("backlog")) {
+      backlog();
       return;
     }
     System.out.printf(
@@ -147,6 +165,140 @@ public final class Benchmark {
     System.out.printf(
         "server heap used: %d MiB before, at most %d MiB while the tasks waited and ran%n",
         heapBefore >> 20, heapMax >> 20);
+  }
+
+  /** Sleep tasks through queues of 1, 4 and 16 concurrent handlers. */
+  private void concurrency() throws Exception {
+    int n = Integer.parseInt(options.getOrDefault("tasks", "2000"));
+    int sleepMs = Integer.parseInt(options.getOrDefault("sleep", "2"));
+    System.out.printf(
+        "Courier concurrency: %d sleep tasks of %d ms per queue, sent by JMS to the queue%n",
+        n, sleepMs);
+    System.out.printf(
+        "%-8s %9s %10s %10s %11s %8s%n",
+        "queue", "handlers", "per s", "ideal/s", "efficiency", "p50 ms");
+    for (var queue :
+        List.of(Map.entry("serial", 1), Map.entry("media", 4), Map.entry("default", 16))) {
+      String prefix = "conc-" + queue.getKey() + "-" + UUID.randomUUID() + "-";
+      String address =
+          queue.getKey().equals("default") ? "courier.tasks" : "courier.tasks." + queue.getKey();
+      try (var factory = new ActiveMQConnectionFactory(broker)) {
+        send(
+            factory,
+            address,
+            n,
+            i ->
+                "{\"type\":\"sleep\",\"payload\":{\"ms\":"
+                    + sleepMs
+                    + "},\"queue\":\""
+                    + queue.getKey()
+                    + "\",\"key\":\""
+                    + prefix
+                    + i
+                    + "\"}");
+      }
+      JsonObject stats = awaitSucceeded(prefix, n, 250);
+      double seconds =
+          Duration.between(
+                      Instant.parse(stats.getString("firstCreatedAt")),
+                      Instant.parse(stats.getString("lastFinishedAt")))
+                  .toNanos()
+              / 1e9;
+      double perSecond = succeeded(stats) / seconds;
+      double ideal = queue.getValue() * 1000.0 / sleepMs;
+      System.out.printf(
+          "%-8s %9d %10.0f %10.0f %10.0f%% %8d%n",
+          queue.getKey(),
+          queue.getValue(),
+          perSecond,
+          ideal,
+          100 * perSecond / ideal,
+          stats.getJsonObject("startLatencyMs").getJsonNumber("p50").longValue());
+    }
+  }
+
+  /** A paused queue fills with a backlog, then drains; heap and paging on the way. */
+  private void backlog() throws Exception {
+    int n = Integer.parseInt(options.getOrDefault("tasks", "100000"));
+    String prefix = "backlog-" + UUID.randomUUID() + "-";
+    System.out.printf("Courier backlog: %d echo tasks sent to the paused default queue%n", n);
+    long heapBefore = heapUsed();
+    post("queues/default/pause");
+    Instant sendStart = Instant.now();
+    try (var factory = new ActiveMQConnectionFactory(broker)) {
+      send(factory, "courier.tasks", n, i -> echo(i, prefix + i));
+    }
+    double sendSeconds = Duration.between(sendStart, Instant.now()).toMillis() / 1000.0;
+    JsonObject queue = get("queues/default");
+    long heapWithBacklog = heapUsed();
+    System.out.printf(
+        "sent in %.1f s (%.0f/s); queue depth %d, paging %s (%d page files); heap used %d MiB before,"
+            + " %d MiB with the backlog%n",
+        sendSeconds,
+        n / sendSeconds,
+        queue.getJsonNumber("depth").longValue(),
+        queue.getBoolean("paging", false),
+        queue.getJsonNumber("pages").longValue(),
+        heapBefore >> 20,
+        heapWithBacklog >> 20);
+    Instant drainStart = Instant.now();
+    post("queues/default/resume");
+    long heapMax = heapWithBacklog;
+    Instant deadline = drainStart.plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      Thread.sleep(2000); // sampling interval of a benchmark, not a test
+      heapMax = Math.max(heapMax, heapUsed());
+      queue = get("queues/default");
+      if (queue.getJsonNumber("depth").longValue() == 0) {
+        break;
+      }
+    }
+    JsonObject stats = awaitSucceeded(prefix, n, 2000);
+    double drainSeconds =
+        Duration.between(drainStart, Instant.parse(stats.getString("lastFinishedAt"))).toMillis()
+            / 1000.0;
+    System.out.printf(
+        "drained %d tasks in %.1f s (%.0f/s); heap used at most %d MiB while draining%n",
+        succeeded(stats), drainSeconds, succeeded(stats) / drainSeconds, heapMax >> 20);
+  }
+
+  private JsonObject awaitSucceeded(String prefix, int n, long pollMillis) throws Exception {
+    Instant deadline = Instant.now().plus(timeout);
+    JsonObject stats = stats(prefix);
+    while (succeeded(stats) < n && Instant.now().isBefore(deadline)) {
+      Thread.sleep(pollMillis); // polling interval of a benchmark, not a test
+      stats = stats(prefix);
+    }
+    if (succeeded(stats) < n) {
+      System.out.printf("only %d of %d tasks succeeded within %s%n", succeeded(stats), n, timeout);
+    }
+    return stats;
+  }
+
+  private JsonObject get(String path) throws Exception {
+    return json(
+        http.send(
+            HttpRequest.newBuilder(api.resolve(path)).GET().build(),
+            HttpResponse.BodyHandlers.ofString()));
+  }
+
+  private JsonObject post(String path) throws Exception {
+    return json(
+        http.send(
+            HttpRequest.newBuilder(api.resolve(path))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString()));
+  }
+
+  private static JsonObject json(HttpResponse<String> response) {
+    if (response.statusCode() >= 300) {
+      throw new IllegalStateException(
+          "Courier answered " + response.statusCode() + ": " + response.body());
+    }
+    try (var reader = Json.createReader(new StringReader(response.body()))) {
+      return reader.readObject();
+    }
   }
 
   /** The server's used heap, from its MicroProfile Metrics endpoint. */
