@@ -1,6 +1,7 @@
 package dev.courier.problem;
 
-import jakarta.json.Json;
+import static dev.courier.json.Jsons.JSON;
+
 import jakarta.ws.rs.core.Response;
 
 /** An RFC 9457 problem body: what went wrong, in words a client can act on. */
@@ -15,7 +16,7 @@ public record Problem(String type, String title, int status, String detail) {
 
   public Response toResponse() {
     var json =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("type", type)
             .add("title", title)
             .add("status", status)

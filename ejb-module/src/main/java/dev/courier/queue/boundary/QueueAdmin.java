@@ -1,5 +1,7 @@
 package dev.courier.queue.boundary;
 
+import static dev.courier.json.Jsons.JSON;
+
 import dev.courier.broker.boundary.EmbeddedBroker;
 import dev.courier.queue.control.TaskQueues;
 import dev.courier.queue.entity.UnknownQueue;
@@ -12,7 +14,6 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.EntityManager;
@@ -52,7 +53,7 @@ public class QueueAdmin {
             .map(QueueControl::getMessageCount)
             .orElse(0L);
     JsonObjectBuilder json =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("name", queue)
             .add("address", address)
             .add("depth", control.getMessageCount())
@@ -102,7 +103,7 @@ public class QueueAdmin {
 
   private JsonObject deadLetter(Map<String, Object> message) {
     JsonObjectBuilder json =
-        Json.createObjectBuilder().add("messageId", String.valueOf(message.get("messageID")));
+        JSON.createObjectBuilder().add("messageId", String.valueOf(message.get("messageID")));
     Optional<Task> task = taskOf(message);
     String reason = string(message.get(TaskMessages.DEAD_REASON));
     if (reason == null) {

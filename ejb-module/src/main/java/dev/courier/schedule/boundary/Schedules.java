@@ -1,5 +1,7 @@
 package dev.courier.schedule.boundary;
 
+import static dev.courier.json.Jsons.JSON;
+
 import dev.courier.schedule.control.ScheduleFirings;
 import dev.courier.schedule.entity.InvalidSchedule;
 import dev.courier.schedule.entity.Schedule;
@@ -9,7 +11,6 @@ import dev.courier.task.control.Handlers;
 import dev.courier.task.entity.Task;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -107,13 +108,13 @@ public class Schedules {
       json.add("lastRun", JsonValue.NULL);
     } else {
       JsonObjectBuilder last =
-          Json.createObjectBuilder().add("time", schedule.lastFireTime().toString());
+          JSON.createObjectBuilder().add("time", schedule.lastFireTime().toString());
       Optional<Task> task =
           schedule.lastTaskId() == null ? Optional.empty() : tasks.find(schedule.lastTaskId());
-      last.add("taskId", task.<JsonValue>map(t -> Json.createValue(t.id())).orElse(JsonValue.NULL));
+      last.add("taskId", task.<JsonValue>map(t -> JSON.createValue(t.id())).orElse(JsonValue.NULL));
       last.add(
           "state",
-          task.<JsonValue>map(t -> Json.createValue(t.state().name())).orElse(JsonValue.NULL));
+          task.<JsonValue>map(t -> JSON.createValue(t.state().name())).orElse(JsonValue.NULL));
       json.add("lastRun", last);
     }
     return json.build();

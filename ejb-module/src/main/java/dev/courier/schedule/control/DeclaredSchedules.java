@@ -1,10 +1,11 @@
 package dev.courier.schedule.control;
 
+import static dev.courier.json.Jsons.JSON;
+
 import dev.courier.schedule.entity.InvalidSchedule;
 import dev.courier.schedule.entity.ScheduleRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public class DeclaredSchedules {
   private ScheduleRequest declaration(String name) {
     String prefix = PREFIX + name + ".";
     JsonObjectBuilder json =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("name", name)
             .add("cron", config.getValue(prefix + "cron", String.class));
     config
@@ -68,7 +69,7 @@ public class DeclaredSchedules {
         config
             .getOptionalValue(prefix + "task", String.class)
             .orElseThrow(() -> new InvalidSchedule(prefix + "task is missing"));
-    try (var reader = Json.createReader(new StringReader(task))) {
+    try (var reader = JSON.createReader(new StringReader(task))) {
       json.add("task", reader.readValue());
     } catch (jakarta.json.JsonException e) {
       throw new InvalidSchedule(prefix + "task is not valid JSON: " + e.getMessage());

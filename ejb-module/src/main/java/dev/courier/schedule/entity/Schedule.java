@@ -1,7 +1,8 @@
 package dev.courier.schedule.entity;
 
+import static dev.courier.json.Jsons.JSON;
+
 import dev.courier.task.entity.TaskRequest;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -120,7 +121,7 @@ public class Schedule {
   }
 
   public TaskRequest taskRequest() {
-    try (var reader = Json.createReader(new StringReader(task))) {
+    try (var reader = JSON.createReader(new StringReader(task))) {
       return TaskRequest.of(reader.readObject());
     }
   }
@@ -131,18 +132,18 @@ public class Schedule {
   }
 
   public JsonObjectBuilder toJson(Instant now) {
-    JsonArrayBuilder next = Json.createArrayBuilder();
+    JsonArrayBuilder next = JSON.createArrayBuilder();
     if (enabled) {
       cronExpression().next(now, 5).forEach(time -> next.add(time.toString()));
     }
     JsonObject taskJson = taskRequest().toJson();
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("name", name)
         .add("cron", cron)
         .add("timezone", timezone)
         .add(
             "task",
-            Json.createObjectBuilder()
+            JSON.createObjectBuilder()
                 .add("type", taskJson.getString("type"))
                 .add("payload", taskJson.getJsonObject("payload"))
                 .add("priority", taskJson.getInt("priority")))

@@ -1,8 +1,9 @@
 package dev.courier.schedule.entity;
 
+import static dev.courier.json.Jsons.JSON;
+
 import dev.courier.task.entity.InvalidTaskRequest;
 import dev.courier.task.entity.TaskRequest;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -26,7 +27,7 @@ public record ScheduleRequest(
 
   public static ScheduleRequest parse(String json) {
     JsonObject object;
-    try (var reader = Json.createReader(new StringReader(json == null ? "" : json))) {
+    try (var reader = JSON.createReader(new StringReader(json == null ? "" : json))) {
       JsonValue value = reader.readValue();
       if (!(value instanceof JsonObject o)) {
         throw new InvalidSchedule("expected a JSON object, got " + value.getValueType());

@@ -1,11 +1,12 @@
 package dev.courier.task.builtin;
 
+import static dev.courier.json.Jsons.JSON;
+
 import dev.courier.task.control.TaskContext;
 import dev.courier.task.control.TaskFailure;
 import dev.courier.task.control.TaskHandler;
 import dev.courier.task.control.TaskType;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -25,7 +26,7 @@ public class FailHandler implements TaskHandler {
     if (until != null) {
       try {
         if (!Instant.now().isBefore(Instant.parse(until))) {
-          return Json.createObjectBuilder().add("recoveredAfter", until).build();
+          return JSON.createObjectBuilder().add("recoveredAfter", until).build();
         }
       } catch (DateTimeParseException e) {
         throw new TaskFailure("'until' must be an ISO-8601 instant such as 2026-12-01T09:00:00Z");

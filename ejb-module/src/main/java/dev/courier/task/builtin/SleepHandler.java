@@ -1,11 +1,12 @@
 package dev.courier.task.builtin;
 
+import static dev.courier.json.Jsons.JSON;
+
 import dev.courier.task.control.TaskContext;
 import dev.courier.task.control.TaskFailure;
 import dev.courier.task.control.TaskHandler;
 import dev.courier.task.control.TaskType;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonValue;
 
@@ -29,7 +30,7 @@ public class SleepHandler implements TaskHandler {
         task.progress((int) (step * 100 / steps), "step " + step + " of " + steps);
       }
     }
-    return Json.createObjectBuilder().add("slept", millis).build();
+    return JSON.createObjectBuilder().add("slept", millis).build();
   }
 
   private static long whole(TaskContext task, String field, long min, long max, long fallback) {

@@ -1,6 +1,7 @@
 package dev.courier.task.entity;
 
-import jakarta.json.Json;
+import static dev.courier.json.Jsons.JSON;
+
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -215,7 +216,7 @@ public class Task {
 
   public JsonObject toJson() {
     JsonObjectBuilder json =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("id", id)
             .add("type", type)
             .add("state", state.name())
@@ -224,7 +225,7 @@ public class Task {
             .add("attempts", attempts)
             .add("payload", parse(payload))
             .add("result", result == null ? JsonValue.NULL : parse(result))
-            .add("error", error == null ? JsonValue.NULL : Json.createValue(error))
+            .add("error", error == null ? JsonValue.NULL : JSON.createValue(error))
             .add("createdAt", createdAt.toString())
             .add("runAt", text(runAt))
             .add("startedAt", text(startedAt))
@@ -238,11 +239,11 @@ public class Task {
     if (progressPercent != null) {
       json.add(
           "progress",
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("percent", progressPercent)
               .add(
                   "message",
-                  progressMessage == null ? JsonValue.NULL : Json.createValue(progressMessage))
+                  progressMessage == null ? JsonValue.NULL : JSON.createValue(progressMessage))
               .add("at", text(progressAt)));
     }
     if (cancelRequested) {
@@ -252,11 +253,11 @@ public class Task {
   }
 
   private static JsonValue text(Instant instant) {
-    return instant == null ? JsonValue.NULL : Json.createValue(instant.toString());
+    return instant == null ? JsonValue.NULL : JSON.createValue(instant.toString());
   }
 
   private static JsonValue parse(String json) {
-    try (var reader = Json.createReader(new StringReader(json))) {
+    try (var reader = JSON.createReader(new StringReader(json))) {
       return reader.readValue();
     }
   }

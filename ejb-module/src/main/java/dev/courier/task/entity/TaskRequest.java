@@ -1,6 +1,7 @@
 package dev.courier.task.entity;
 
-import jakarta.json.Json;
+import static dev.courier.json.Jsons.JSON;
+
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -49,7 +50,7 @@ public record TaskRequest(
       throw InvalidTaskRequest.malformed("the body is empty; expected a JSON object");
     }
     JsonObject object;
-    try (var reader = Json.createReader(new StringReader(json))) {
+    try (var reader = JSON.createReader(new StringReader(json))) {
       JsonValue value = reader.readValue();
       if (!(value instanceof JsonObject o)) {
         throw InvalidTaskRequest.malformed("expected a JSON object, got " + value.getValueType());
@@ -130,7 +131,7 @@ public record TaskRequest(
 
   public JsonObject toJson() {
     var json =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("type", type)
             .add("payload", payload)
             .add("delaySeconds", delay.toSeconds())

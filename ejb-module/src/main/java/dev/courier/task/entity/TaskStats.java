@@ -1,6 +1,7 @@
 package dev.courier.task.entity;
 
-import jakarta.json.Json;
+import static dev.courier.json.Jsons.JSON;
+
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Duration;
@@ -80,21 +81,21 @@ public record TaskStats(
   }
 
   public JsonObject toJson() {
-    JsonObjectBuilder states = Json.createObjectBuilder();
+    JsonObjectBuilder states = JSON.createObjectBuilder();
     byState.forEach((state, n) -> states.add(state.name(), n));
     JsonObjectBuilder json =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("count", count())
             .add("byState", states)
             .add(
                 "startLatencyMs",
-                Json.createObjectBuilder()
+                JSON.createObjectBuilder()
                     .add("p50", startLatencyPercentile(50))
                     .add("p99", startLatencyPercentile(99))
                     .add("max", startLatencyPercentile(100)))
             .add(
                 "latenessMs",
-                Json.createObjectBuilder()
+                JSON.createObjectBuilder()
                     .add("p50", latenessPercentile(50))
                     .add("p99", latenessPercentile(99))
                     .add("max", latenessPercentile(100)));

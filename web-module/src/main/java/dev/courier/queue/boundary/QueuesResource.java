@@ -1,8 +1,9 @@
 package dev.courier.queue.boundary;
 
+import static dev.courier.json.Jsons.JSON;
+
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -34,7 +35,7 @@ public class QueuesResource {
 
   @GET
   public String all() {
-    JsonArrayBuilder all = Json.createArrayBuilder();
+    JsonArrayBuilder all = JSON.createArrayBuilder();
     admin.all().forEach(all::add);
     return all.build().toString();
   }
@@ -64,7 +65,7 @@ public class QueuesResource {
     if (limit < 1 || limit > 1000) {
       throw new BadRequestException("'limit' must be between 1 and 1000");
     }
-    JsonArrayBuilder found = Json.createArrayBuilder();
+    JsonArrayBuilder found = JSON.createArrayBuilder();
     admin.deadLetters(name, limit).forEach(found::add);
     return found.build().toString();
   }
@@ -75,7 +76,7 @@ public class QueuesResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public String retry(@PathParam("name") String name, String body) {
     int retried = admin.retry(name, selection(body));
-    return Json.createObjectBuilder().add("retried", retried).build().toString();
+    return JSON.createObjectBuilder().add("retried", retried).build().toString();
   }
 
   /** Purges the dead letters: all of them, or those of {@code ?ids=a,b}. */
@@ -87,12 +88,12 @@ public class QueuesResource {
             ? List.of()
             : Arrays.stream(ids.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     int removed = admin.purge(name, selected);
-    return Json.createObjectBuilder().add("removed", removed).build().toString();
+    return JSON.createObjectBuilder().add("removed", removed).build().toString();
   }
 
   private static List<String> selection(String body) {
     JsonObject request;
-    try (var reader = Json.createReader(new StringReader(body == null ? "" : body))) {
+    try (var reader = JSON.createReader(new StringReader(body == null ? "" : body))) {
       JsonValue value = reader.readValue();
       if (!(value instanceof JsonObject o)) {
         throw new BadRequestException(

@@ -1,10 +1,11 @@
 package dev.courier.schedule.boundary;
 
+import static dev.courier.json.Jsons.JSON;
+
 import dev.courier.schedule.entity.ScheduleRequest;
 import dev.courier.task.entity.Task;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.BadRequestException;
@@ -50,7 +51,7 @@ public class SchedulesResource {
 
   @GET
   public String all() {
-    JsonArrayBuilder all = Json.createArrayBuilder();
+    JsonArrayBuilder all = JSON.createArrayBuilder();
     schedules.all().forEach(all::add);
     return all.build().toString();
   }
@@ -107,7 +108,7 @@ public class SchedulesResource {
   /** The name in the path wins; a different one in the body is a mistake worth reporting. */
   private static String withName(String body, String name) {
     JsonObject object;
-    try (var reader = Json.createReader(new java.io.StringReader(body == null ? "" : body))) {
+    try (var reader = JSON.createReader(new java.io.StringReader(body == null ? "" : body))) {
       object = reader.readObject();
     } catch (jakarta.json.JsonException | IllegalStateException e) {
       return body;
@@ -120,7 +121,7 @@ public class SchedulesResource {
               + name
               + "'");
     }
-    return Json.createObjectBuilder(object).add("name", name).build().toString();
+    return JSON.createObjectBuilder(object).add("name", name).build().toString();
   }
 
   private static NotFoundException notFound(String name) {

@@ -1,5 +1,7 @@
 package dev.courier.task.boundary;
 
+import static dev.courier.json.Jsons.JSON;
+
 import dev.courier.task.boundary.Tasks.Page;
 import dev.courier.task.boundary.Tasks.Submission;
 import dev.courier.task.entity.InvalidTaskRequest;
@@ -10,7 +12,6 @@ import dev.courier.task.entity.TaskState;
 import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -139,9 +140,9 @@ public class TasksResource {
             number("offset", offset),
             number("limit", limit));
     Page page = tasks.list(filter);
-    JsonArrayBuilder items = Json.createArrayBuilder();
+    JsonArrayBuilder items = JSON.createArrayBuilder();
     page.items().forEach(task -> items.add(task.toJson()));
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("items", items)
         .add("total", page.total())
         .add("offset", filter.offset())
