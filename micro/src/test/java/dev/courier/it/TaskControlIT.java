@@ -357,35 +357,35 @@ class TaskControlIT extends CourierIT {
     Instant recovers = Instant.now().plusSeconds(6);
     String flaky =
         submit(
-            "{\"type\":\"fail\",\"queue\":\"email\",\"payload\":{\"message\":\"smtp down\",\"until\":\""
+            "{\"type\":\"fail\",\"queue\":\"media\",\"payload\":{\"message\":\"smtp down\",\"until\":\""
                 + recovers
                 + "\"}}");
     await().atMost(Courier.patience()).until(() -> state(flaky).equals("DEAD"));
     assertThat(Instant.now()).as("dead before the dependency recovered").isBefore(recovers);
 
-    JsonObject letter = deadLetter("email", flaky);
+    JsonObject letter = deadLetter("media", flaky);
     assertThat(letter.getString("lastError")).isEqualTo("smtp down");
     assertThat(letter.getString("reason")).contains("max-delivery-attempts");
     assertThat(letter.getInt("attempts")).isEqualTo(5);
-    assertThat(queue("email").getInt("deadLetters")).isPositive();
+    assertThat(queue("media").getInt("deadLetters")).isPositive();
 
     await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(recovers));
     var retried =
         courier.post(
-            "queues/email/dead-letters/retry", "application/json", "{\"ids\":[\"" + flaky + "\"]}");
+            "queues/media/dead-letters/retry", "application/json", "{\"ids\":[\"" + flaky + "\"]}");
     assertThat(retried.json().asJsonObject().getInt("retried")).isEqualTo(1);
     await().atMost(Courier.patience()).until(() -> state(flaky).equals("SUCCEEDED"));
     assertThat(courier.task(flaky).getInt("attempts")).isEqualTo(1);
-    assertThat(deadLetters("email")).noneMatch(l -> flaky.equals(l.getString("taskId", null)));
+    assertThat(deadLetters("media")).noneMatch(l -> flaky.equals(l.getString("taskId", null)));
 
-    String hopeless = submit("{\"type\":\"fail\",\"queue\":\"email\"}");
+    String hopeless = submit("{\"type\":\"fail\",\"queue\":\"media\"}");
     await().atMost(Courier.patience()).until(() -> state(hopeless).equals("DEAD"));
-    assertThat(deadLetter("email", hopeless)).isNotNull();
-    var purged = courier.delete("queues/email/dead-letters");
+    assertThat(deadLetter("media", hopeless)).isNotNull();
+    var purged = courier.delete("queues/media/dead-letters");
     assertThat(purged.json().asJsonObject().getInt("removed")).isPositive();
-    assertThat(queue("email").getInt("deadLetters")).isZero();
+    assertThat(queue("media").getInt("deadLetters")).isZero();
 
-    assertThat(courier.post("queues/email/dead-letters/retry", "application/json", "{}").status())
+    assertThat(courier.post("queues/media/dead-letters/retry", "application/json", "{}").status())
         .isEqualTo(400);
   }
 

@@ -9,6 +9,7 @@ import dev.courier.task.entity.InvalidTaskRequest;
 import dev.courier.task.entity.Task;
 import dev.courier.task.entity.TaskFilter;
 import dev.courier.task.entity.TaskRequest;
+import dev.courier.task.entity.TaskState;
 import dev.courier.task.entity.TaskStats;
 import jakarta.annotation.sql.DataSourceDefinition;
 import jakarta.ejb.Stateless;
@@ -26,7 +27,9 @@ import jakarta.persistence.criteria.Predicate;
 import jakarta.persistence.criteria.Root;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -185,6 +188,19 @@ public class Tasks {
             .setParameter("prefix", likePrefix(keyPrefix))
             .getResultList();
     return TaskStats.of(rows);
+  }
+
+  /** How many tasks whose key starts with {@code keyPrefix} are in each state. */
+  public Map<TaskState, Long> countByState(String keyPrefix) {
+    Map<TaskState, Long> counts = new EnumMap<>(TaskState.class);
+    em.createQuery(
+            "select t.state, count(t) from Task t where t.key like :prefix escape '\\'"
+                + " group by t.state",
+            Object[].class)
+        .setParameter("prefix", likePrefix(keyPrefix))
+        .getResultList()
+        .forEach(row -> counts.put((TaskState) row[0], ((Number) row[1]).longValue()));
+    return counts;
   }
 
   /** One page of the tasks that match, newest first, and how many match in all. */

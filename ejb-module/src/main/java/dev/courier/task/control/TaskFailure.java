@@ -1,9 +1,31 @@
 package dev.courier.task.control;
 
-/** A handler's way to fail an attempt with a message meant for the people reading the task. */
+/**
+ * A handler's way to fail an attempt with a message meant for the people reading the task. A {@link
+ * #permanent permanent} failure (bad input, a corrupt file) will fail again however often it is
+ * tried: the task goes straight to DEAD and its message to the dead-letter queue.
+ */
 public class TaskFailure extends RuntimeException {
 
+  private static final long serialVersionUID = 1L;
+
+  private final boolean retryable;
+
   public TaskFailure(String message) {
+    this(message, true);
+  }
+
+  protected TaskFailure(String message, boolean retryable) {
     super(message);
+    this.retryable = retryable;
+  }
+
+  /** A failure that no retry can mend. */
+  public static TaskFailure permanent(String message) {
+    return new TaskFailure(message, false);
+  }
+
+  public boolean isRetryable() {
+    return retryable;
   }
 }

@@ -68,7 +68,7 @@ public class TaskRunner {
         if (deferredByRateLimit(message, taskId, queue)) {
           return true;
         }
-        attempt = attempts.start(taskId);
+        attempt = startWhenStored(taskId);
       }
     } catch (Undeliverable e) {
       deadLetters.send(message, queue, e.getMessage());
@@ -78,6 +78,28 @@ public class TaskRunner {
       return false;
     }
     return attempt.isEmpty() || run(attempt.get(), message, queue);
+  }
+
+  /**
+   * Starts an attempt of a stored task. A message can arrive before the row that was stored with it
+   * is visible: the two-phase commit of a submission may commit the broker's branch first. Waiting
+   * a moment here, rather than rolling back at once, keeps that race from costing the task one of
+   * its delivery attempts.
+   */
+  private Optional<Attempt> startWhenStored(String taskId)
+      throws TaskNotFound, InterruptedException {
+    long wait = 5;
+    while (true) {
+      try {
+        return attempts.start(taskId);
+      } catch (TaskNotFound e) {
+        if (wait > 1_000) {
+          throw e;
+        }
+        Thread.sleep(wait);
+        wait *= 2;
+      }
+    }
   }
 
   /**
@@ -213,7 +235,15 @@ public class TaskRunner {
               + timedOut.limit().toSeconds()
               + " s and was interrupted");
     }
-    return failed(attempt, message, queue, describe(((Outcome.Failed) outcome).cause()));
+    Throwable cause = ((Outcome.Failed) outcome).cause();
+    if (cause instanceof TaskFailure failure && !failure.isRetryable()) {
+      String reason = describe(cause);
+      if (attempts.fail(attempt.id(), reason, true) == TaskState.DEAD) {
+        deadLetters.send(message, queue, reason);
+      }
+      return true;
+    }
+    return failed(attempt, message, queue, describe(cause));
   }
 
   private void report(String taskId, int percent, String text) {
