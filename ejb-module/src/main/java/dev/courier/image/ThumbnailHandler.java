@@ -64,7 +64,7 @@ public class ThumbnailHandler implements TaskHandler {
 
   @Inject
   @ConfigProperty(name = "courier.images.allowed-urls")
-  Optional<List<String>> allowedUrls;
+  Optional<String> allowedUrls;
 
   @Inject
   @ConfigProperty(name = "courier.images.inline-max-bytes", defaultValue = "65536")
@@ -182,7 +182,11 @@ public class ThumbnailHandler implements TaskHandler {
     }
     String url = source.getString("url", "");
     if (!(url.startsWith("http://") || url.startsWith("https://"))
-        || allowedUrls.orElse(List.of()).stream().noneMatch(url::startsWith)) {
+        || allowedUrls.stream()
+            .flatMap(list -> java.util.Arrays.stream(list.split(",")))
+            .map(String::trim)
+            .filter(prefix -> !prefix.isEmpty())
+            .noneMatch(url::startsWith)) {
       throw TaskFailure.permanent(
           "the URL is not on the allow-list (courier.images.allowed-urls): " + url);
     }
