@@ -1,16 +1,23 @@
 package dev.courier.bench;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
 import jakarta.jms.Queue;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import javax.imageio.ImageIO;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
@@ -44,6 +52,13 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * <p>With --mode=backlog it pauses the default queue, sends --tasks=100000 echo tasks, reports the
  * queue (depth, paging) and the server's heap with the backlog in place, then resumes the queue and
  * reports how fast the backlog drains and the heap while it does.
+ *
+ * <p>The ready-made handlers: --mode=thumbnails writes --tasks=200 PNG images of 1600x1200 under
+ * --images=./data/images/in and makes a 320 px JPEG and a 128 px PNG of each (queue media, 4 at a
+ * time); --mode=email starts an SMTP server on 127.0.0.1:--smtp-port=3025 and sends one campaign to
+ * --tasks=1000 recipients (start Courier with COURIER_MAIL_SMTP_PORT=3025); --mode=transform writes
+ * a CSV of --mb=100 MB under --transform=./data/transform and converts it to JSON, sampling the
+ * server's heap.
  */
 public final class Benchmark {
 
@@ -96,6 +111,18 @@ public final class Benchmark {
     }
     if (mode.equals("backlog")) {
       backlog();
+      return;
+    }
+    if (mode.equals("thumbnails")) {
+      thumbnails();
+      return;
+    }
+    if (mode.equals("email")) {
+      email();
+      return;
+    }
+    if (mode.equals("transform")) {
+      transform();
       return;
     }
     System.out.printf(
@@ -260,6 +287,176 @@ public final class Benchmark {
     System.out.printf(
         "drained %d tasks in %.1f s (%.0f/s); heap used at most %d MiB while draining%n",
         succeeded(stats), drainSeconds, succeeded(stats) / drainSeconds, heapMax >> 20);
+  }
+
+  private void thumbnails() throws Exception {
+    int n = Integer.parseInt(options.getOrDefault("tasks", "200"));
+    Path images = Path.of(options.getOrDefault("images", "./data/images/in"));
+    String run = "bench-" + UUID.randomUUID();
+    Files.createDirectories(images.resolve(run));
+    var picture = new BufferedImage(1600, 1200, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = picture.createGraphics();
+    for (int i = 0; i < 400; i++) {
+      g.setColor(new Color((i * 7919) & 0xFFFFFF));
+      g.fillOval((i * 37) % 1600, (i * 53) % 1200, 60 + i % 90, 40 + i % 70);
+    }
+    g.dispose();
+    for (int i = 0; i < n; i++) {
+      ImageIO.write(picture, "png", images.resolve(run).resolve(i + ".png").toFile());
+    }
+    String prefix = run + "-";
+    System.out.printf(
+        "Courier thumbnails: %d PNG images of 1600x1200, a 320 px JPEG and a 128 px PNG each%n", n);
+    for (int i = 0; i < n; i++) {
+      post(
+          "tasks",
+          "{\"type\":\"image.thumbnail\",\"key\":\""
+              + prefix
+              + i
+              + "\",\"payload\":{\"source\":{\"file\":\""
+              + run
+              + "/"
+              + i
+              + ".png\"},\"sizes\":[{\"width\":320,\"height\":320,\"format\":\"jpg\"},"
+              + "{\"width\":128,\"height\":128,\"format\":\"png\"}]}}");
+    }
+    JsonObject stats = awaitSucceeded(prefix, n, 500);
+    double seconds = seconds(stats);
+    System.out.printf(
+        "%d images in %.1f s: %.1f images/s (%.1f thumbnails/s) with the media queue's 4 handlers%n",
+        succeeded(stats), seconds, succeeded(stats) / seconds, 2 * succeeded(stats) / seconds);
+  }
+
+  private void email() throws Exception {
+    int n = Integer.parseInt(options.getOrDefault("tasks", "1000"));
+    int port = Integer.parseInt(options.getOrDefault("smtp-port", "3025"));
+    var smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    smtp.start();
+    try {
+      StringBuilder recipients = new StringBuilder();
+      for (int i = 0; i < n; i++) {
+        recipients
+            .append(i == 0 ? "" : ",")
+            .append("{\"email\":\"user")
+            .append(i)
+            .append("@example.com\",\"values\":{\"name\":\"User ")
+            .append(i)
+            .append("\"}}");
+      }
+      JsonObject campaign =
+          post(
+              "tasks",
+              "{\"type\":\"email.campaign\",\"payload\":{\"subject\":\"Hello {{name}}\","
+                  + "\"text\":\"Dear {{name}}, this is a benchmark.\","
+                  + "\"html\":\"<p>Dear <b>{{name}}</b>, this is a benchmark.</p>\",\"recipients\":["
+                  + recipients
+                  + "]}}");
+      String id = campaign.getString("id");
+      System.out.printf(
+          "Courier e-mail: one campaign to %d recipients, SMTP server on 127.0.0.1:%d%n", n, port);
+      Instant deadline = Instant.now().plus(timeout);
+      JsonObject task = get("tasks/" + id);
+      while (!task.getString("state").equals("SUCCEEDED") && Instant.now().isBefore(deadline)) {
+        Thread.sleep(500); // polling interval of a benchmark, not a test
+        task = get("tasks/" + id);
+      }
+      JsonObject children = stats("campaign:" + id + ":");
+      double seconds = seconds(children);
+      System.out.printf(
+          "campaign %s: %s; %d messages received by the SMTP server; %.1f e-mails/s (first child"
+              + " queued to last sent, %.1f s)%n",
+          task.getString("state"),
+          task.getJsonObject("result"),
+          smtp.getReceivedMessages().length,
+          succeeded(children) / seconds,
+          seconds);
+    } finally {
+      smtp.stop();
+    }
+  }
+
+  private void transform() throws Exception {
+    long mb = Long.parseLong(options.getOrDefault("mb", "100"));
+    Path dir = Path.of(options.getOrDefault("transform", "./data/transform"));
+    String run = "bench-" + UUID.randomUUID();
+    Files.createDirectories(dir.resolve(run));
+    Path csv = dir.resolve(run).resolve("in.csv");
+    long rows = 0;
+    try (var out = Files.newBufferedWriter(csv)) {
+      out.write("id,customer,amount,currency,paid,note\r\n");
+      while (Files.size(csv) < mb << 20 || rows % 10_000 != 0) {
+        out.write(
+            rows
+                + ",customer "
+                + (rows % 5000)
+                + ","
+                + (rows % 100_000) / 100.0
+                + ",EUR,"
+                + (rows % 3 == 0)
+                + ",\"order, nr "
+                + rows
+                + "\"\r\n");
+        rows++;
+        if (rows % 100_000 == 0) {
+          out.flush();
+        }
+      }
+    }
+    System.out.printf(
+        "Courier transform: CSV of %d MB, %d rows, to JSON with a typed mapping%n",
+        Files.size(csv) >> 20, rows);
+    long heapBefore = heapUsed();
+    JsonObject task =
+        post(
+            "tasks",
+            "{\"type\":\"data.transform\",\"payload\":{\"from\":\"csv\",\"to\":\"json\",\"input\":{\"file\":\""
+                + run
+                + "/in.csv\"},\"output\":{\"file\":\""
+                + run
+                + "/out.json\"},\"mapping\":[{\"from\":\"id\",\"type\":\"long\"},{\"from\":\"customer\"},"
+                + "{\"from\":\"amount\",\"type\":\"decimal\"},{\"from\":\"paid\",\"type\":\"boolean\"},"
+                + "{\"to\":\"label\",\"expr\":\"${customer} (${currency})\"}]}}");
+    String id = task.getString("id");
+    long heapMax = heapBefore;
+    Instant deadline = Instant.now().plus(timeout);
+    while (!List.of("SUCCEEDED", "DEAD").contains(task.getString("state"))
+        && Instant.now().isBefore(deadline)) {
+      Thread.sleep(500); // sampling interval of a benchmark, not a test
+      heapMax = Math.max(heapMax, heapUsed());
+      task = get("tasks/" + id);
+    }
+    double seconds =
+        Duration.between(
+                    Instant.parse(task.getString("startedAt")),
+                    Instant.parse(task.getString("finishedAt")))
+                .toMillis()
+            / 1000.0;
+    System.out.printf(
+        "%s in %.1f s: %.0f rows/s; %s; server heap used %d MiB before, at most %d MiB during%n",
+        task.getString("state"),
+        seconds,
+        rows / seconds,
+        task.get("result"),
+        heapBefore >> 20,
+        heapMax >> 20);
+  }
+
+  private static double seconds(JsonObject stats) {
+    return Duration.between(
+                Instant.parse(stats.getString("firstCreatedAt")),
+                Instant.parse(stats.getString("lastFinishedAt")))
+            .toNanos()
+        / 1e9;
+  }
+
+  private JsonObject post(String path, String json) throws Exception {
+    return json(
+        http.send(
+            HttpRequest.newBuilder(api.resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString()));
   }
 
   private JsonObject awaitSucceeded(String prefix, int n, long pollMillis) throws Exception {
