@@ -80,6 +80,11 @@ final class Courier {
         .longValue();
   }
 
+  /** A path from the server's root, such as {@code health/ready} or {@code metrics}. */
+  Response getFromRoot(String path) {
+    return send(HttpRequest.newBuilder(api.resolve("/" + path)).GET().build());
+  }
+
   Response get(String path) {
     return send(HttpRequest.newBuilder(api.resolve(path)).GET().build());
   }

@@ -389,6 +389,59 @@ class TaskControlIT extends CourierIT {
         .isEqualTo(400);
   }
 
+  @Test
+  void healthIncludesBrokerAndDatabaseAndMetricsCountTheTasksThatRan() {
+    for (String check : List.of("health/ready", "health/live")) {
+      var health = courier.getFromRoot(check);
+      assertThat(health.status()).as(health.body()).isEqualTo(200);
+      assertThat(health.json().asJsonObject().getString("status")).isEqualTo("UP");
+    }
+    List<String> ready =
+        courier
+            .getFromRoot("health/ready")
+            .json()
+            .asJsonObject()
+            .getJsonArray("checks")
+            .getValuesAs(JsonObject.class)
+            .stream()
+            .map(c -> c.getString("name"))
+            .toList();
+    assertThat(ready).contains("courier-broker", "courier-database");
+
+    double before = metric("courier_tasks_succeeded_total", "serial", "echo");
+    double deadBefore = metric("courier_tasks_dead_total", "serial", "fail");
+    String prefix = aPrefix();
+    for (int i = 0; i < 3; i++) {
+      submit(task("echo", "{}", prefix + i, "\"queue\":\"serial\""));
+    }
+    submit(task("fail", "{}", prefix + "f", "\"queue\":\"serial\""));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> total("keyPrefix=" + prefix + "&state=SUCCEEDED,DEAD") == 4);
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> metric("courier_tasks_succeeded_total", "serial", "echo") == before + 3);
+    assertThat(metric("courier_tasks_dead_total", "serial", "fail")).isEqualTo(deadBefore + 1);
+    assertThat(metric("courier_tasks_failed_total", "serial", "fail")).isGreaterThanOrEqualTo(5);
+    String metrics = courier.getFromRoot("metrics?scope=application").body();
+    assertThat(metrics).contains("courier_queue_depth").contains("courier_task_run_seconds");
+  }
+
+  /** The sum of a Prometheus metric's samples with these queue and type labels (0 if none). */
+  private double metric(String name, String queue, String type) {
+    return courier
+        .getFromRoot("metrics?scope=application")
+        .body()
+        .lines()
+        .filter(line -> line.startsWith(name + "{"))
+        .filter(
+            line ->
+                line.contains("queue=\"" + queue + "\"") && line.contains("type=\"" + type + "\""))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
   private List<JsonObject> deadLetters(String queue) {
     return courier
         .get("queues/" + queue + "/dead-letters")

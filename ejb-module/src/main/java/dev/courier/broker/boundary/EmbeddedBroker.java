@@ -99,6 +99,10 @@ public class EmbeddedBroker {
     }
   }
 
+  public boolean isActive() {
+    return broker != null && broker.getActiveMQServer().isActive();
+  }
+
   /** The broker's management view of a queue; empty if there is no such queue. */
   public Optional<QueueControl> queue(String name) {
     return Optional.ofNullable(

@@ -1,5 +1,6 @@
 package dev.courier.task.boundary;
 
+import dev.courier.observe.TaskMetrics;
 import dev.courier.queue.control.TaskQueues;
 import dev.courier.task.control.Handlers;
 import dev.courier.task.control.IdempotencyKeys;
@@ -62,6 +63,7 @@ public class Tasks {
   @Inject TaskQueues queues;
   @Inject TaskPolicies policies;
   @Inject IdempotencyKeys keys;
+  @Inject TaskMetrics metrics;
 
   /** A submission's outcome: a new task, or the one that already holds the submission's key. */
   public record Submission(Task task, boolean created) {}
@@ -78,6 +80,7 @@ public class Tasks {
     }
     em.persist(task);
     send(task, request, task.runAt().toEpochMilli(), null);
+    metrics.submitted(task.type(), task.queue());
     return new Submission(task, true);
   }
 

@@ -1,6 +1,7 @@
 package dev.courier.task.control;
 
 import dev.courier.broker.boundary.EmbeddedBroker;
+import dev.courier.observe.TaskMetrics;
 import dev.courier.queue.control.TaskQueues;
 import dev.courier.task.boundary.Tasks;
 import dev.courier.task.control.RunningTasks.Outcome;
@@ -52,6 +53,7 @@ public class TaskRunner {
   @Inject TaskPolicies policies;
   @Inject RateLimiter rateLimiter;
   @Inject RunningTasks running;
+  @Inject TaskMetrics metrics;
 
   @Inject
   @ConfigProperty(name = "courier.tasks.max-payload-bytes", defaultValue = "1048576")
@@ -129,6 +131,9 @@ public class TaskRunner {
       slot = rateLimiter.reserve(request.type(), limit.get(), now);
     }
     boolean later = Math.max(due, slot == null ? 0 : slot) > now + SCHEDULING_THRESHOLD.toMillis();
+    if (message.getIntProperty("JMSXDeliveryCount") <= 1) {
+      metrics.submitted(request.type(), target);
+    }
     if (later || !target.equals(arrivedOn)) {
       tasks.accept(messageId, request, sentAt, Math.max(due, slot == null ? 0 : slot), slot);
       return Optional.empty();
@@ -214,14 +219,18 @@ public class TaskRunner {
             attempt.queue(),
             timeout,
             this::report);
+    long started = System.nanoTime();
     Outcome outcome = running.run(context, handler.get());
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
     if (outcome instanceof Outcome.Succeeded succeeded) {
       JsonValue result = succeeded.result();
       attempts.succeed(attempt.id(), result == null ? "null" : result.toString());
+      metrics.succeeded(attempt.type(), attempt.queue(), took);
       return true;
     }
     if (outcome instanceof Outcome.Cancelled) {
       attempts.cancelled(attempt.id());
+      metrics.cancelled(attempt.type(), attempt.queue());
       LOG.info(
           () -> "task " + attempt.id() + " (" + attempt.type() + ") was cancelled while it ran");
       return true;
@@ -231,6 +240,7 @@ public class TaskRunner {
           attempt,
           message,
           queue,
+          took,
           "timed out: the attempt ran longer than its limit of "
               + timedOut.limit().toSeconds()
               + " s and was interrupted");
@@ -239,11 +249,12 @@ public class TaskRunner {
     if (cause instanceof TaskFailure failure && !failure.isRetryable()) {
       String reason = describe(cause);
       if (attempts.fail(attempt.id(), reason, true) == TaskState.DEAD) {
+        metrics.failed(attempt.type(), attempt.queue(), took, true);
         deadLetters.send(message, queue, reason);
       }
       return true;
     }
-    return failed(attempt, message, queue, describe(cause));
+    return failed(attempt, message, queue, took, describe(cause));
   }
 
   private void report(String taskId, int percent, String text) {
@@ -255,13 +266,16 @@ public class TaskRunner {
     }
   }
 
-  private boolean failed(Attempt attempt, Message message, String queue, String reason)
+  private boolean failed(
+      Attempt attempt, Message message, String queue, Duration took, String reason)
       throws JMSException {
     boolean last = isLastDelivery(message, queue);
     TaskState now = attempts.fail(attempt.id(), reason, last);
     if (now == TaskState.CANCELLED) {
+      metrics.cancelled(attempt.type(), attempt.queue());
       return true;
     }
+    metrics.failed(attempt.type(), attempt.queue(), took, now == TaskState.DEAD);
     LOG.info(
         () ->
             "task "

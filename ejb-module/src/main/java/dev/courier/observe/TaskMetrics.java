@@ -1,0 +1,71 @@
+package dev.courier.observe;
+
+import dev.courier.broker.boundary.EmbeddedBroker;
+import dev.courier.queue.control.TaskQueues;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+
+/**
+ * Courier's application metrics (MicroProfile Metrics, Prometheus format at {@code /metrics}):
+ * {@code courier_tasks_submitted_total}, {@code courier_tasks_succeeded_total}, {@code
+ * courier_tasks_failed_total} (attempts that failed), {@code courier_tasks_dead_total} and {@code
+ * courier_tasks_cancelled_total} by type and queue; {@code courier_task_run_seconds} (a timer per
+ * type and queue); {@code courier_queue_depth}, {@code courier_queue_in_flight} and {@code
+ * courier_queue_dead_letters} per queue, read from the broker when scraped.
+ */
+@ApplicationScoped
+public class TaskMetrics {
+
+  @Inject MetricRegistry registry;
+  @Inject TaskQueues queues;
+  @Inject EmbeddedBroker broker;
+
+  void onStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
+    for (String queue : queues.names()) {
+      Tag tag = new Tag("queue", queue);
+      registry.gauge("courier.queue.depth", () -> count(TaskQueues.address(queue), false), tag);
+      registry.gauge("courier.queue.in.flight", () -> count(TaskQueues.address(queue), true), tag);
+      registry.gauge(
+          "courier.queue.dead.letters",
+          () -> count(TaskQueues.deadLetterAddress(queue), false),
+          tag);
+    }
+  }
+
+  private long count(String address, boolean delivering) {
+    return broker
+        .queue(address)
+        .map(q -> delivering ? (long) q.getDeliveringCount() : q.getMessageCount())
+        .orElse(0L);
+  }
+
+  public void submitted(String type, String queue) {
+    registry.counter("courier.tasks.submitted", tags(type, queue)).inc();
+  }
+
+  public void succeeded(String type, String queue, Duration took) {
+    registry.counter("courier.tasks.succeeded", tags(type, queue)).inc();
+    registry.timer("courier.task.run", tags(type, queue)).update(took);
+  }
+
+  public void failed(String type, String queue, Duration took, boolean dead) {
+    registry.counter("courier.tasks.failed", tags(type, queue)).inc();
+    registry.timer("courier.task.run", tags(type, queue)).update(took);
+    if (dead) {
+      registry.counter("courier.tasks.dead", tags(type, queue)).inc();
+    }
+  }
+
+  public void cancelled(String type, String queue) {
+    registry.counter("courier.tasks.cancelled", tags(type, queue)).inc();
+  }
+
+  private static Tag[] tags(String type, String queue) {
+    return new Tag[] {new Tag("type", type), new Tag("queue", queue)};
+  }
+}
