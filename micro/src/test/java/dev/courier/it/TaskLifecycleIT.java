@@ -200,4 +200,32 @@ class TaskLifecycleIT extends CourierIT {
   private static int maxPayloadBytes() {
     return Integer.getInteger("courier.it.maxPayloadBytes", 1_048_576);
   }
+
+  @Test
+  void theApiIsDescribedAtOpenapiWithAnExampleForEachReadyMadeHandler() {
+    var response = courier.getFromRoot("openapi?format=JSON");
+    assertThat(response.status()).isEqualTo(200);
+    JsonObject paths = response.json().asJsonObject().getJsonObject("paths");
+    assertThat(paths.keySet())
+        .contains(
+            "/api/tasks",
+            "/api/tasks/{id}",
+            "/api/queues",
+            "/api/queues/{name}/dead-letters/retry");
+    JsonObject examples =
+        paths
+            .getJsonObject("/api/tasks")
+            .getJsonObject("post")
+            .getJsonObject("requestBody")
+            .getJsonObject("content")
+            .getJsonObject("application/json")
+            .getJsonObject("examples");
+    assertThat(examples.keySet())
+        .contains("echo", "image.thumbnail", "email.campaign", "data.transform");
+    // each example is a submission Courier accepts
+    for (String name : examples.keySet()) {
+      var submitted = courier.submit(examples.getJsonObject(name).getString("value"));
+      assertThat(submitted.status()).as(name + ": " + submitted.body()).isEqualTo(201);
+    }
+  }
 }

@@ -24,9 +24,12 @@ import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The task queues: depths, pause and resume, dead letters (list, retry, purge). */
 @Path("queues")
+@Tag(name = "queues", description = "Task queues: depths, pause and resume, dead letters")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class QueuesResource {
@@ -34,6 +37,7 @@ public class QueuesResource {
   @Inject QueueAdmin admin;
 
   @GET
+  @Operation(summary = "The task queues with their depths, consumers and dead letters")
   public String all() {
     JsonArrayBuilder all = JSON.createArrayBuilder();
     admin.all().forEach(all::add);
@@ -42,24 +46,28 @@ public class QueuesResource {
 
   @GET
   @Path("{name}")
+  @Operation(summary = "One task queue")
   public String one(@PathParam("name") String name) {
     return admin.describe(name).toString();
   }
 
   @POST
   @Path("{name}/pause")
+  @Operation(summary = "Stop delivery from the queue to every consumer")
   public String pause(@PathParam("name") String name) {
     return admin.pause(name).toString();
   }
 
   @POST
   @Path("{name}/resume")
+  @Operation(summary = "Restart delivery from the queue")
   public String resume(@PathParam("name") String name) {
     return admin.resume(name).toString();
   }
 
   @GET
   @Path("{name}/dead-letters")
+  @Operation(summary = "The queue's dead letters with their reason and last error")
   public String deadLetters(
       @PathParam("name") String name, @QueryParam("limit") @DefaultValue("100") int limit) {
     if (limit < 1 || limit > 1000) {
@@ -74,6 +82,7 @@ public class QueuesResource {
   @POST
   @Path("{name}/dead-letters/retry")
   @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Retry dead letters: ids, or all")
   public String retry(@PathParam("name") String name, String body) {
     int retried = admin.retry(name, selection(body));
     return JSON.createObjectBuilder().add("retried", retried).build().toString();
@@ -82,6 +91,7 @@ public class QueuesResource {
   /** Purges the dead letters: all of them, or those of {@code ?ids=a,b}. */
   @DELETE
   @Path("{name}/dead-letters")
+  @Operation(summary = "Purge dead letters: all, or those of ?ids=a,b")
   public String purge(@PathParam("name") String name, @QueryParam("ids") String ids) {
     List<String> selected =
         ids == null || ids.isBlank()

@@ -35,8 +35,15 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("tasks")
+@Tag(name = "tasks", description = "Submit, find, list and cancel tasks")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class TasksResource {
@@ -50,6 +57,51 @@ public class TasksResource {
    */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Submit a task")
+  @RequestBody(
+      required = true,
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              examples = {
+                @ExampleObject(
+                    name = "echo",
+                    summary = "the result is the payload",
+                    value =
+                        "{\"type\": \"echo\", \"payload\": {\"hello\": \"world\"}, \"key\": \"order-42\"}"),
+                @ExampleObject(
+                    name = "sleep, delayed and limited",
+                    value =
+                        "{\"type\": \"sleep\", \"payload\": {\"ms\": 30000, \"steps\": 10}, \"delaySeconds\": 60,"
+                            + " \"priority\": 8, \"queue\": \"media\", \"timeoutSeconds\": 120}"),
+                @ExampleObject(
+                    name = "image.thumbnail",
+                    value =
+                        "{\"type\": \"image.thumbnail\", \"payload\": {\"source\": {\"file\": \"photos/cat.png\"},"
+                            + " \"sizes\": [{\"width\": 320, \"height\": 320, \"format\": \"jpg\"},"
+                            + " {\"width\": 64, \"height\": 64, \"format\": \"png\"}]}}"),
+                @ExampleObject(
+                    name = "email.campaign",
+                    value =
+                        "{\"type\": \"email.campaign\", \"payload\": {\"subject\": \"Your order {{order}}\","
+                            + " \"text\": \"Dear {{name}}, order {{order}} has shipped.\","
+                            + " \"recipients\": [{\"email\": \"ann@example.com\","
+                            + " \"values\": {\"name\": \"Ann\", \"order\": \"A-17\"}}]}}"),
+                @ExampleObject(
+                    name = "data.transform",
+                    value =
+                        "{\"type\": \"data.transform\", \"payload\": {\"from\": \"csv\", \"to\": \"json\","
+                            + " \"input\": {\"inline\": \"sku,qty\\nA-1,3\\n\"},"
+                            + " \"mapping\": [{\"from\": \"qty\", \"to\": \"quantity\", \"type\": \"int\"}]}}")
+              }))
+  @APIResponse(responseCode = "201", description = "the new task, with its Location")
+  @APIResponse(
+      responseCode = "200",
+      description = "the task that already took this key within the idempotency window")
+  @APIResponse(responseCode = "400", description = "malformed request, unknown type or queue")
+  @APIResponse(
+      responseCode = "413",
+      description = "the body is over courier.tasks.max-payload-bytes")
   public Response submit(String body) {
     TaskRequest request = TaskRequest.parse(body);
     Submission submission;
@@ -73,6 +125,7 @@ public class TasksResource {
 
   @GET
   @Path("stats")
+  @Operation(summary = "Counts and timings of the tasks whose key starts with a prefix")
   public String stats(@QueryParam("keyPrefix") String keyPrefix) {
     if (keyPrefix == null || keyPrefix.isBlank()) {
       throw new BadRequestException(
@@ -83,6 +136,8 @@ public class TasksResource {
 
   @GET
   @Path("{id}")
+  @Operation(summary = "A task: state, attempts, progress, result, error, times")
+  @APIResponse(responseCode = "404", description = "no such task")
   public String find(@PathParam("id") String id) {
     return tasks
         .find(id)
@@ -98,6 +153,7 @@ public class TasksResource {
    */
   @DELETE
   @Path("{id}")
+  @Operation(summary = "Cancel a task (200), or interrupt a running one (202); 409 once finished")
   public Response cancel(@PathParam("id") String id) {
     Task task =
         tasks.cancel(id).orElseThrow(() -> new NotFoundException("there is no task with id " + id));
@@ -109,6 +165,7 @@ public class TasksResource {
 
   @POST
   @Path("{id}/cancel")
+  @Operation(summary = "Cancel a task, as DELETE does")
   public Response cancelByPost(@PathParam("id") String id) {
     return cancel(id);
   }
@@ -118,6 +175,7 @@ public class TasksResource {
    * &offset=0&limit=50} (from and to are ISO-8601 instants on the creation time).
    */
   @GET
+  @Operation(summary = "List tasks by state, type, queue, key and creation time, in pages")
   public String list(
       @QueryParam("state") String states,
       @QueryParam("type") String type,
