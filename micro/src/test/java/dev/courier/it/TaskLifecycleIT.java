@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Message;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.io.StringReader;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -222,10 +224,18 @@ class TaskLifecycleIT extends CourierIT {
             .getJsonObject("examples");
     assertThat(examples.keySet())
         .contains("echo", "image.thumbnail", "email.campaign", "data.transform");
-    // each example is a submission Courier accepts
+    // each example is a submission Courier accepts; delayed by an hour and cancelled, so that none
+    // runs (later test classes share this broker journal)
     for (String name : examples.keySet()) {
-      var submitted = courier.submit(examples.getJsonObject(name).getString("value"));
+      JsonObject example =
+          Json.createReader(new StringReader(examples.getJsonObject(name).getString("value")))
+              .readObject();
+      String delayed =
+          Json.createObjectBuilder(example).add("delaySeconds", 3600).build().toString();
+      var submitted = courier.submit(delayed);
       assertThat(submitted.status()).as(name + ": " + submitted.body()).isEqualTo(201);
+      String id = submitted.json().asJsonObject().getString("id");
+      assertThat(courier.delete("tasks/" + id).status()).isEqualTo(200);
     }
   }
 }
