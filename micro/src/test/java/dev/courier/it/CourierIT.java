@@ -13,7 +13,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The built war on Payara Micro, driven from outside as its users drive it. Each subclass gets a
  * Micro of its own (about 20 s), so tests are grouped into few classes.
  */
-@ExtendWith(ArquillianExtension.class)
+// the order matters: wait for the previous Micro before Arquillian starts the next
+@ExtendWith({PreviousCourierGone.class, ArquillianExtension.class})
 @RunAsClient
 abstract class CourierIT {
 
