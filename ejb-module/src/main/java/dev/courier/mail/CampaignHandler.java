@@ -80,7 +80,7 @@ public class CampaignHandler implements TaskHandler {
       }
       tasks.submit(
           new TaskRequest(
-              "email.send", mail.build(), Duration.ZERO, null, 4, prefix + i, null, null));
+              "email.send", mail.build(), Duration.ZERO, null, 4, prefix + i, null, null, null));
       if (i % 100 == 99 || i == total - 1) {
         task.progress(0, "queued " + (i + 1) + " of " + total);
       }

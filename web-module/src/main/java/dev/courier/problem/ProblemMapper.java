@@ -1,5 +1,7 @@
 package dev.courier.problem;
 
+import dev.courier.messaging.entity.InvalidMessage;
+import dev.courier.messaging.entity.UnknownTopic;
 import dev.courier.queue.entity.UnknownQueue;
 import dev.courier.schedule.entity.InvalidSchedule;
 import dev.courier.task.entity.IllegalTransition;
@@ -56,6 +58,13 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
     if (cause instanceof UnknownQueue unknown) {
       return Problem.of("unknown-queue", "Unknown queue", Status.NOT_FOUND, unknown.getMessage());
+    }
+    if (cause instanceof UnknownTopic unknown) {
+      return Problem.of("unknown-topic", "Unknown topic", Status.NOT_FOUND, unknown.getMessage());
+    }
+    if (cause instanceof InvalidMessage invalid) {
+      return Problem.of(
+          "invalid-message", "Invalid message", Status.BAD_REQUEST, invalid.getMessage());
     }
     if (cause instanceof InvalidSchedule invalid) {
       return Problem.of(

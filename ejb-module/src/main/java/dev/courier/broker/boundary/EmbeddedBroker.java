@@ -51,6 +51,16 @@ public class EmbeddedBroker {
   @ConfigProperty(name = "courier.broker.port", defaultValue = "61616")
   int port;
 
+  /** AMQP 1.0 clients (Qpid JMS, Python, .NET, JavaScript ...); 0 turns the acceptor off. */
+  @Inject
+  @ConfigProperty(name = "courier.broker.amqp-port", defaultValue = "5672")
+  int amqpPort;
+
+  /** STOMP 1.0 to 1.2 clients; 0 turns the acceptor off. */
+  @Inject
+  @ConfigProperty(name = "courier.broker.stomp-port", defaultValue = "61613")
+  int stompPort;
+
   /** Artemis audits every send and receive at INFO; held here so the level is not collected. */
   private static final Logger AUDIT = Logger.getLogger("org.apache.activemq.audit");
 
@@ -78,12 +88,30 @@ public class EmbeddedBroker {
         configuration.setConfigurationFileRefreshPeriod(-1);
       }
       configuration.getAcceptorConfigurations().clear();
-      configuration.addAcceptorConfiguration("courier", "tcp://" + host + ":" + port);
+      configuration.addAcceptorConfiguration(
+          "courier", "tcp://" + host + ":" + port + "?protocols=CORE");
+      if (amqpPort > 0) {
+        configuration.addAcceptorConfiguration(
+            "amqp", "tcp://" + host + ":" + amqpPort + "?protocols=AMQP");
+      }
+      if (stompPort > 0) {
+        configuration.addAcceptorConfiguration(
+            "stomp", "tcp://" + host + ":" + stompPort + "?protocols=STOMP");
+      }
 
       broker = new EmbeddedActiveMQ();
       broker.setConfiguration(configuration);
       broker.start();
-      LOG.info(() -> "Courier broker is up: tcp://" + host + ":" + port + ", journal in " + dir);
+      LOG.info(
+          () ->
+              "Courier broker is up: core tcp://"
+                  + host
+                  + ":"
+                  + port
+                  + (amqpPort > 0 ? ", AMQP amqp://" + host + ":" + amqpPort : "")
+                  + (stompPort > 0 ? ", STOMP stomp://" + host + ":" + stompPort : "")
+                  + ", journal in "
+                  + dir);
     } catch (Exception e) {
       throw new IllegalStateException("the embedded Artemis broker did not start", e);
     }
@@ -121,6 +149,12 @@ public class EmbeddedBroker {
                 .getActiveMQServer()
                 .getManagementService()
                 .getResource(ResourceNames.ADDRESS + name));
+  }
+
+  /** The names of the broker's addresses. */
+  public java.util.List<String> addressNames() {
+    return java.util.List.of(
+        broker.getActiveMQServer().getActiveMQServerControl().getAddressNames());
   }
 
   /** How often the broker delivers a message from this address before it dead-letters it. */

@@ -103,7 +103,8 @@ public class ScheduleFirings {
             template.priority(),
             "schedule:" + schedule.name() + ":" + fireTime,
             template.queue(),
-            template.timeoutSeconds());
+            template.timeoutSeconds(),
+            template.groupKey());
     Task task = tasks.submit(request).task();
     em.persist(new ScheduleFiring(schedule.name(), fireTime, task.id(), Instant.now()));
     schedule.fired(fireTime, task.id());

@@ -140,11 +140,15 @@ public class Tasks {
     if (task == null) {
       return;
     }
-    producer(priority, deliverAt)
-        .setProperty(TaskMessages.TASK_ID, taskId)
-        .setProperty(TaskMessages.TASK_TYPE, type)
-        .setProperty(TaskMessages.RATE_SLOT, rateSlot)
-        .send(jms.createQueue(TaskQueues.address(task.queue())), body);
+    JMSProducer producer =
+        producer(priority, deliverAt)
+            .setProperty(TaskMessages.TASK_ID, taskId)
+            .setProperty(TaskMessages.TASK_TYPE, type)
+            .setProperty(TaskMessages.RATE_SLOT, rateSlot);
+    if (task.groupKey() != null) {
+      producer.setProperty(TaskMessages.GROUP, task.groupKey());
+    }
+    producer.send(jms.createQueue(TaskQueues.address(task.queue())), body);
   }
 
   private void send(Task task, TaskRequest request, long deliverAt, Long rateSlot) {
@@ -154,6 +158,10 @@ public class Tasks {
             .setProperty(TaskMessages.TASK_TYPE, task.type());
     if (rateSlot != null) {
       producer.setProperty(TaskMessages.RATE_SLOT, rateSlot.longValue());
+    }
+    if (task.groupKey() != null) {
+      // Artemis message groups: one consumer at a time takes a group's messages, in order
+      producer.setProperty(TaskMessages.GROUP, task.groupKey());
     }
     producer.send(jms.createQueue(TaskQueues.address(task.queue())), request.toJson().toString());
   }

@@ -26,8 +26,16 @@ public class DeadLetters {
   @JMSConnectionFactory(TaskMessages.CONNECTION_FACTORY)
   JMSContext jms;
 
+  /** Dead-letters a message from a task queue. */
   public void send(Message message, String queue, String reason) throws JMSException {
-    String deadLetters = TaskQueues.deadLetterAddress(queue);
+    sendTo(TaskQueues.deadLetterAddress(queue), TaskQueues.address(queue), message, reason);
+  }
+
+  /**
+   * Dead-letters a message that came from {@code from} (a queue or topic) to {@code deadLetters}.
+   */
+  public void sendTo(String deadLetters, String from, Message message, String reason)
+      throws JMSException {
     String originalId = message.getJMSMessageID();
     Map<String, Object> properties = new LinkedHashMap<>();
     for (Object name : Collections.list(message.getPropertyNames())) {
@@ -43,7 +51,7 @@ public class DeadLetters {
       message.setObjectProperty(property.getKey(), property.getValue());
     }
     message.setStringProperty(TaskMessages.DEAD_REASON, reason);
-    message.setStringProperty(TaskMessages.ORIGINAL_QUEUE, TaskQueues.address(queue));
+    message.setStringProperty(TaskMessages.ORIGINAL_QUEUE, from);
     if (originalId != null) {
       message.setStringProperty(TaskMessages.ORIGINAL_MESSAGE_ID, originalId);
     }

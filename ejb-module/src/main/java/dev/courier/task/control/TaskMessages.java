@@ -28,6 +28,9 @@ public final class TaskMessages {
   /** Multicast address on which instances tell each other to cancel running tasks. */
   public static final String CONTROL_TOPIC = "courier.control";
 
+  /** JMS message groups: messages with one value are consumed one at a time, in order. */
+  public static final String GROUP = "JMSXGroupID";
+
   /** Artemis duplicate detection: the broker drops a second message with the same value. */
   public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 

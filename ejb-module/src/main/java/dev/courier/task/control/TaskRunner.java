@@ -191,6 +191,11 @@ public class TaskRunner {
       if (!handlers.knows(request.type())) {
         throw InvalidTaskRequest.unknownType(request.type());
       }
+      String group = message.getStringProperty(TaskMessages.GROUP);
+      if (request.groupKey() == null && group != null) {
+        // a JMS, AMQP or STOMP client may give the group as the message's JMSXGroupID
+        request = request.withGroupKey(group);
+      }
       return request;
     } catch (InvalidTaskRequest e) {
       throw new Undeliverable(e.title() + ": " + e.getMessage());

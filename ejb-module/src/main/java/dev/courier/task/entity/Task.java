@@ -65,6 +65,10 @@ public class Task {
   /** This task's own time limit per attempt, in seconds; null: its type's. */
   private Integer timeoutSeconds;
 
+  /** Tasks with one group key run one at a time, in submission order (JMSXGroupID). */
+  @Column(length = 200)
+  private String groupKey;
+
   private Integer progressPercent;
 
   @Column(length = 500)
@@ -101,6 +105,7 @@ public class Task {
     var task = new Task();
     task.queue = queue;
     task.timeoutSeconds = request.timeoutSeconds();
+    task.groupKey = request.groupKey();
     task.id = UUID.randomUUID().toString();
     task.type = request.type();
     task.payload = request.payload().toString();
@@ -236,6 +241,9 @@ public class Task {
     if (timeoutSeconds != null) {
       json.add("timeoutSeconds", timeoutSeconds);
     }
+    if (groupKey != null) {
+      json.add("groupKey", groupKey);
+    }
     if (progressPercent != null) {
       json.add(
           "progress",
@@ -288,6 +296,10 @@ public class Task {
 
   public String queue() {
     return queue == null ? "default" : queue;
+  }
+
+  public String groupKey() {
+    return groupKey;
   }
 
   public Integer timeoutSeconds() {

@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
 /**
  * A submission as it arrives over HTTP or as a JMS text message: {@code {"type": "echo", "payload":
  * {...}, "delaySeconds": 0, "runAt": "2026-12-01T09:00:00Z", "priority": 4, "key": "...", "queue":
- * "media", "timeoutSeconds": 30}} (at most one of delaySeconds and runAt; queue overrides the
- * type's queue, timeoutSeconds the type's time limit). Both entry points parse it here, so they
- * accept and reject exactly the same input.
+ * "media", "timeoutSeconds": 30, "groupKey": "order-17"}} (at most one of delaySeconds and runAt;
+ * queue overrides the type's queue, timeoutSeconds the type's time limit; tasks with one groupKey
+ * run one at a time in submission order). Both entry points parse it here, so they accept and
+ * reject exactly the same input.
  */
 public record TaskRequest(
     String type,
@@ -30,17 +31,32 @@ public record TaskRequest(
     int priority,
     String key,
     String queue,
-    Integer timeoutSeconds) {
+    Integer timeoutSeconds,
+    String groupKey) {
 
   public TaskRequest(String type, JsonObject payload, Duration delay, int priority, String key) {
-    this(type, payload, delay, null, priority, key, null, null);
+    this(type, payload, delay, null, priority, key, null, null, null);
+  }
+
+  /** The same request in the message group {@code groupKey}. */
+  public TaskRequest withGroupKey(String groupKey) {
+    return new TaskRequest(
+        type, payload, delay, runAt, priority, key, queue, timeoutSeconds, groupKey);
   }
 
   public static final int DEFAULT_PRIORITY = 4;
   private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   private static final Set<String> FIELDS =
       Set.of(
-          "type", "payload", "delaySeconds", "runAt", "priority", "key", "queue", "timeoutSeconds");
+          "type",
+          "payload",
+          "delaySeconds",
+          "runAt",
+          "priority",
+          "key",
+          "queue",
+          "timeoutSeconds",
+          "groupKey");
   private static final Pattern QUEUE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,49}");
   private static final long MAX_TIMEOUT_SECONDS = Duration.ofDays(1).toSeconds();
   private static final long MAX_DELAY_SECONDS = Duration.ofDays(366).toSeconds();
@@ -120,8 +136,23 @@ public record TaskRequest(
     if (object.containsKey("timeoutSeconds") && object.get("timeoutSeconds") != JsonValue.NULL) {
       timeout = (int) integer(object, "timeoutSeconds", 0, 1, MAX_TIMEOUT_SECONDS);
     }
+    String groupKey = null;
+    if (object.containsKey("groupKey") && object.get("groupKey") != JsonValue.NULL) {
+      groupKey = requiredString(object, "groupKey");
+      if (groupKey.isBlank() || groupKey.length() > 200) {
+        throw InvalidTaskRequest.malformed("'groupKey' must be 1 to 200 characters");
+      }
+    }
     return new TaskRequest(
-        type, payload, Duration.ofSeconds(delaySeconds), runAt, priority, key, queue, timeout);
+        type,
+        payload,
+        Duration.ofSeconds(delaySeconds),
+        runAt,
+        priority,
+        key,
+        queue,
+        timeout,
+        groupKey);
   }
 
   /** When a task submitted at {@code submittedAt} is due. */
@@ -147,6 +178,9 @@ public record TaskRequest(
     }
     if (timeoutSeconds != null) {
       json.add("timeoutSeconds", timeoutSeconds);
+    }
+    if (groupKey != null) {
+      json.add("groupKey", groupKey);
     }
     return json.build();
   }

@@ -1,0 +1,233 @@
+package dev.courier.messaging.boundary;
+
+import static dev.courier.json.Jsons.JSON;
+
+import dev.courier.broker.boundary.EmbeddedBroker;
+import dev.courier.messaging.entity.Publication;
+import dev.courier.messaging.entity.UnknownTopic;
+import dev.courier.task.control.TaskMessages;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSConnectionFactory;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSProducer;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.TextMessage;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.activemq.artemis.api.core.management.AddressControl;
+import org.apache.activemq.artemis.api.core.management.QueueControl;
+
+/**
+ * Topics are the broker's multicast addresses (declared in broker.xml); each subscription is a
+ * queue on one. Lists them with their subscriptions, publishes to them (in the caller's
+ * transaction), and shows the messages that expired before anyone consumed them.
+ */
+@Stateless
+public class Topics {
+
+  /** Where messages whose time-to-live ran out go (expiry-address in broker.xml). */
+  public static final String EXPIRY_QUEUE = "courier.expiry";
+
+  @Inject EmbeddedBroker broker;
+
+  @Inject
+  @JMSConnectionFactory(TaskMessages.CONNECTION_FACTORY)
+  JMSContext jms;
+
+  /** The topics' names: multicast addresses that are not the broker's or Courier's own. */
+  public List<String> names() {
+    List<String> names = new ArrayList<>();
+    for (String address : broker.addressNames()) {
+      if (!internal(address) && isMulticast(address)) {
+        names.add(address);
+      }
+    }
+    names.sort(null);
+    return names;
+  }
+
+  public List<JsonObject> all() {
+    return names().stream().map(this::describe).toList();
+  }
+
+  public JsonObject describe(String topic) {
+    AddressControl address = control(topic);
+    JsonArrayBuilder subscriptions = JSON.createArrayBuilder();
+    long waiting = 0;
+    for (String queue : call(address::getQueueNames)) {
+      QueueControl subscription = broker.queue(queue).orElse(null);
+      if (subscription == null) {
+        continue;
+      }
+      waiting += subscription.getMessageCount();
+      JsonObjectBuilder json =
+          JSON.createObjectBuilder()
+              .add("name", queue)
+              .add("durable", subscription.isDurable())
+              .add("consumers", subscription.getConsumerCount())
+              .add("depth", subscription.getMessageCount())
+              .add("inFlight", subscription.getDeliveringCount())
+              .add("delivered", subscription.getMessagesAcknowledged())
+              .add("paused", subscription.isPaused());
+      String filter = subscription.getFilter();
+      if (filter != null && !filter.isBlank()) {
+        json.add("selector", filter);
+      }
+      subscriptions.add(json);
+    }
+    JsonObjectBuilder json =
+        JSON.createObjectBuilder()
+            .add("name", topic)
+            .add("subscriptions", subscriptions)
+            .add("waiting", waiting);
+    broker
+        .queue(topic + ".dlq")
+        .ifPresent(
+            dlq ->
+                json.add("deadLetters", dlq.getMessageCount())
+                    .add("deadLetterQueue", topic + ".dlq"));
+    return json.build();
+  }
+
+  /** Publishes one message; it is sent when the caller's transaction commits. */
+  public Published publish(String topic, Publication publication) {
+    control(topic);
+    try {
+      TextMessage message = jms.createTextMessage(publication.body().toString());
+      for (Map.Entry<String, Object> property : publication.properties().entrySet()) {
+        message.setObjectProperty(property.getKey(), property.getValue());
+      }
+      if (publication.groupKey() != null) {
+        message.setStringProperty("JMSXGroupID", publication.groupKey());
+      }
+      JMSProducer producer = jms.createProducer().setPriority(publication.priority());
+      if (publication.ttl() != null) {
+        producer.setTimeToLive(publication.ttl().toMillis());
+      }
+      producer.send(jms.createTopic(topic), message);
+      return new Published(message.getJMSMessageID(), topic, Instant.now());
+    } catch (JMSException e) {
+      throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
+    }
+  }
+
+  /** A published message: its JMS message id, for tracing it to its subscribers. */
+  public record Published(String messageId, String topic, Instant at) {}
+
+  /** Messages whose time-to-live ran out before a consumer took them, oldest first. */
+  public List<JsonObject> expired(int limit) {
+    QueueControl expiry = expiryQueue();
+    Map<String, Object>[] messages = call(() -> expiry.listMessages(null));
+    List<JsonObject> found = new ArrayList<>();
+    for (int i = 0; i < messages.length && found.size() < limit; i++) {
+      found.add(expiredMessage(messages[i]));
+    }
+    return found;
+  }
+
+  public long expiredCount() {
+    return expiryQueue().getMessageCount();
+  }
+
+  /** Removes every expired message; answers how many. */
+  public int purgeExpired() {
+    return call(expiryQueue()::removeAllMessages);
+  }
+
+  private static JsonObject expiredMessage(Map<String, Object> message) {
+    JsonObjectBuilder json =
+        JSON.createObjectBuilder().add("messageId", String.valueOf(message.get("messageID")));
+    addString(json, "originalAddress", message.get("_AMQ_ORIG_ADDRESS"));
+    addString(json, "originalQueue", message.get("_AMQ_ORIG_QUEUE"));
+    addString(json, "originalMessageId", message.get("userID"));
+    if (message.get("_AMQ_ACTUAL_EXPIRY") instanceof Number expiredAt) {
+      json.add("expiredAt", Instant.ofEpochMilli(expiredAt.longValue()).toString());
+    }
+    if (message.get("timestamp") instanceof Number sent && sent.longValue() > 0) {
+      json.add("sentAt", Instant.ofEpochMilli(sent.longValue()).toString());
+    }
+    JsonObjectBuilder properties = JSON.createObjectBuilder();
+    message.forEach(
+        (name, value) -> {
+          if (value != null && isUserProperty(name)) {
+            properties.add(name, value.toString());
+          }
+        });
+    json.add("properties", properties);
+    return json.build();
+  }
+
+  private static final List<String> HEADERS =
+      Arrays.asList(
+          "messageID",
+          "userID",
+          "address",
+          "type",
+          "durable",
+          "expiration",
+          "timestamp",
+          "priority",
+          "largeMessage",
+          "redelivered",
+          "persistentSize",
+          "protocol");
+
+  private static boolean isUserProperty(String name) {
+    return !HEADERS.contains(name) && !name.startsWith("_AMQ") && !name.startsWith("__AMQ");
+  }
+
+  private static void addString(JsonObjectBuilder json, String name, Object value) {
+    if (value != null) {
+      json.add(name, value.toString());
+    }
+  }
+
+  private QueueControl expiryQueue() {
+    return broker
+        .queue(EXPIRY_QUEUE)
+        .orElseThrow(() -> new IllegalStateException("the broker has no queue " + EXPIRY_QUEUE));
+  }
+
+  private AddressControl control(String topic) {
+    if (topic == null || internal(topic) || !isMulticast(topic)) {
+      throw new UnknownTopic("topic", topic, names());
+    }
+    return broker.address(topic).orElseThrow(() -> new UnknownTopic("topic", topic, names()));
+  }
+
+  private boolean isMulticast(String address) {
+    return broker
+        .address(address)
+        .map(a -> Arrays.asList(call(a::getRoutingTypes)).contains("MULTICAST"))
+        .orElse(false);
+  }
+
+  private static boolean internal(String address) {
+    return address.startsWith("courier.")
+        || address.startsWith("activemq.")
+        || address.startsWith("$")
+        || address.endsWith(".dlq");
+  }
+
+  private interface Call<T> {
+    T call() throws Exception;
+  }
+
+  private static <T> T call(Call<T> call) {
+    try {
+      return call.call();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("the broker refused a management call: " + e.getMessage(), e);
+    }
+  }
+}

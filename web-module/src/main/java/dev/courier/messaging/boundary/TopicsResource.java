@@ -1,0 +1,79 @@
+package dev.courier.messaging.boundary;
+
+import static dev.courier.json.Jsons.JSON;
+
+import dev.courier.messaging.entity.Publication;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Topics: their subscriptions, and publishing to them. */
+@Path("topics")
+@Tag(name = "topics", description = "Publish/subscribe: topics and their subscriptions")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class TopicsResource {
+
+  @Inject Topics topics;
+
+  @GET
+  @Operation(summary = "The topics with their subscriptions (durable or not, selector, depth)")
+  public String all() {
+    JsonArrayBuilder all = JSON.createArrayBuilder();
+    topics.all().forEach(all::add);
+    return all.build().toString();
+  }
+
+  @GET
+  @Path("{name}")
+  @Operation(summary = "One topic with its subscriptions")
+  public String one(@PathParam("name") String name) {
+    return topics.describe(name).toString();
+  }
+
+  @POST
+  @Path("{name}/messages")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Publish a message to every subscription of the topic")
+  @RequestBody(
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              examples =
+                  @ExampleObject(
+                      name = "notification",
+                      value =
+                          "{\"body\": {\"subject\": \"Order 17 shipped\", \"text\": \"It is on"
+                              + " its way.\"}, \"properties\": {\"mailTo\": \"ada@example.com\","
+                              + " \"event\": \"order.shipped\"}, \"priority\": 5,"
+                              + " \"ttlSeconds\": 3600, \"groupKey\": \"order-17\"}")))
+  @APIResponse(responseCode = "202", description = "Published: the broker has the message")
+  @APIResponse(responseCode = "400", description = "Not a valid message (problem body)")
+  @APIResponse(responseCode = "404", description = "No such topic (problem body)")
+  public Response publish(@PathParam("name") String name, String body) {
+    Topics.Published published = topics.publish(name, Publication.parse(body));
+    return Response.accepted(
+            JSON.createObjectBuilder()
+                .add("messageId", published.messageId())
+                .add("topic", published.topic())
+                .add("publishedAt", published.at().toString())
+                .build()
+                .toString())
+        .type(MediaType.APPLICATION_JSON)
+        .build();
+  }
+}
