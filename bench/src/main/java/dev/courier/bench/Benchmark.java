@@ -38,7 +38,8 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * Pushes N echo tasks through JMS into a running Courier and, in the same run and on the same
  * broker, N plain JMS messages through a queue with the same settings, so that the two figures can
  * be compared. Options: --tasks=20000 --warmup=2000 --producers=4 --consumers=15
- * --broker=tcp://127.0.0.1:61616 --api=http://127.0.0.1:8080/api --timeout=600 (seconds).
+ * --broker=tcp://127.0.0.1:61616 --user=courier --password=courier --api=http://127.0.0.1:8080/api
+ * --timeout=600 (seconds).
  *
  * <p>With --mode=schedule it measures scheduling precision instead: --tasks=10000 echo tasks with
  * due times spread evenly over --spread=60 seconds (the first due --lead=10 seconds after the run
@@ -69,6 +70,8 @@ public final class Benchmark {
   private final int producers;
   private final int consumers;
   private final String broker;
+  private final String user;
+  private final String password;
   private final URI api;
   private final Duration timeout;
   private final String mode;
@@ -84,6 +87,9 @@ public final class Benchmark {
     producers = Integer.parseInt(options.getOrDefault("producers", "4"));
     consumers = Integer.parseInt(options.getOrDefault("consumers", "15"));
     broker = options.getOrDefault("broker", "tcp://127.0.0.1:61616");
+    // the dev profile's user (README "Security"); the raw broker of a comparison ignores it
+    user = options.getOrDefault("user", "courier");
+    password = options.getOrDefault("password", "courier");
     api = URI.create(options.getOrDefault("api", "http://127.0.0.1:8080/api") + "/");
     timeout = Duration.ofSeconds(Long.parseLong(options.getOrDefault("timeout", "600")));
     mode = options.getOrDefault("mode", "throughput");
@@ -156,7 +162,7 @@ public final class Benchmark {
         "Courier scheduling precision: %d echo tasks due from %s over %d s, sent by JMS with runAt%n",
         tasks, first, spread.toSeconds());
     long heapBefore = heapUsed();
-    try (var factory = new ActiveMQConnectionFactory(broker)) {
+    try (var factory = new ActiveMQConnectionFactory(broker, user, password)) {
       send(
           factory,
           "courier.tasks",
@@ -209,7 +215,7 @@ public final class Benchmark {
       String prefix = "conc-" + queue.getKey() + "-" + UUID.randomUUID() + "-";
       String address =
           queue.getKey().equals("default") ? "courier.tasks" : "courier.tasks." + queue.getKey();
-      try (var factory = new ActiveMQConnectionFactory(broker)) {
+      try (var factory = new ActiveMQConnectionFactory(broker, user, password)) {
         send(
             factory,
             address,
@@ -252,7 +258,7 @@ public final class Benchmark {
     long heapBefore = heapUsed();
     post("queues/default/pause");
     Instant sendStart = Instant.now();
-    try (var factory = new ActiveMQConnectionFactory(broker)) {
+    try (var factory = new ActiveMQConnectionFactory(broker, user, password)) {
       send(factory, "courier.tasks", n, i -> echo(i, prefix + i));
     }
     double sendSeconds = Duration.between(sendStart, Instant.now()).toMillis() / 1000.0;
@@ -518,7 +524,7 @@ public final class Benchmark {
     long[] latencies = new long[n];
     AtomicInteger received = new AtomicInteger();
     Instant deadline = Instant.now().plus(timeout);
-    try (var factory = new ActiveMQConnectionFactory(broker)) {
+    try (var factory = new ActiveMQConnectionFactory(broker, user, password)) {
       ExecutorService pool = Executors.newFixedThreadPool(producers + consumers);
       List<Future<?>> work = new ArrayList<>();
       for (int c = 0; c < consumers; c++) {
@@ -564,7 +570,7 @@ public final class Benchmark {
   /** Courier: echo tasks as JMS text messages; completion and latencies come from its API. */
   private Result courier(int n) throws Exception {
     String prefix = "bench-" + UUID.randomUUID() + "-";
-    try (var factory = new ActiveMQConnectionFactory(broker)) {
+    try (var factory = new ActiveMQConnectionFactory(broker, user, password)) {
       send(factory, "courier.tasks", n, i -> echo(i, prefix + i));
     }
     Instant deadline = Instant.now().plus(timeout);

@@ -14,11 +14,15 @@ public final class SubmitTask {
     String task = System.getProperty("task");
     if (task == null || task.isBlank()) {
       System.err.println(
-          "usage: -Dtask='{\"type\":\"echo\",\"payload\":{...}}' [-Dbroker=tcp://...]");
+          "usage: -Dtask='{\"type\":\"echo\",\"payload\":{...}}' [-Dbroker=tcp://...] [-Duser=courier -Dpassword=courier]");
       System.exit(2);
     }
     String broker = System.getProperty("broker", "tcp://127.0.0.1:61616");
-    try (var factory = new ActiveMQConnectionFactory(broker);
+    try (var factory =
+            new ActiveMQConnectionFactory(
+                broker,
+                System.getProperty("user", "courier"),
+                System.getProperty("password", "courier"));
         JMSContext jms = factory.createContext()) {
       var message = jms.createTextMessage(task);
       jms.createProducer().send(jms.createQueue("courier.tasks"), message);

@@ -50,6 +50,14 @@ class EarOnPayaraServerIT {
         Integer.toString(PORT_BASE),
         DOMAIN);
     asadmin("start-domain", "--domaindir", WORK.resolve("domains").toString(), DOMAIN);
+    // Courier's own broker account: a system property the application (MicroProfile Config) and
+    // the resource adapter's configuration (resolved by the server) both read
+    admin("create-system-properties", "courier.broker.password=ear-test-secret");
+    admin(
+        "create-resource-adapter-config",
+        "--property",
+        "UserName=courier-broker:Password=${courier.broker.password}",
+        "courier-artemis");
     admin("deploy", "--name", "courier-artemis", System.getProperty("courier.it.rar"));
     admin("deploy", "--name", "courier", System.getProperty("courier.it.ear"));
   }

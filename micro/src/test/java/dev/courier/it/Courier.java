@@ -32,6 +32,16 @@ final class Courier {
   static final String TASKS = "courier.tasks";
   static final String DEAD_LETTERS = "courier.tasks.dlq";
 
+  /** The broker account of the tests (the dev profile's, set in micro/pom.xml). */
+  static final String USER = System.getProperty("courier.it.user", "courier");
+
+  static final String PASSWORD = System.getProperty("courier.it.password", "courier");
+
+  /** A JMS client of Courier's broker over its core protocol, logged in as the tests' user. */
+  static ActiveMQConnectionFactory connectionFactory() {
+    return new ActiveMQConnectionFactory(BROKER, USER, PASSWORD);
+  }
+
   private final HttpClient http = HttpClient.newHttpClient();
   private final URI api;
 
@@ -121,7 +131,7 @@ final class Courier {
 
   /** Sends one message to the task queue as an outside JMS client would; answers its message id. */
   static String sendToTasks(MessageFactory factory) {
-    try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(BROKER);
+    try (ActiveMQConnectionFactory cf = connectionFactory();
         JMSContext jms = cf.createContext()) {
       Message message = factory.create(jms);
       jms.createProducer().send(jms.createQueue(TASKS), message);
@@ -137,7 +147,7 @@ final class Courier {
 
   /** The messages in the dead-letter queue that match a JMS selector. */
   static List<Message> deadLetters(String selector) {
-    try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(BROKER);
+    try (ActiveMQConnectionFactory cf = connectionFactory();
         JMSContext jms = cf.createContext()) {
       Queue dlq = jms.createQueue(DEAD_LETTERS);
       try (QueueBrowser browser = jms.createBrowser(dlq, selector)) {

@@ -50,7 +50,13 @@ final class MicroProcess implements AutoCloseable {
     Path dir = Files.createDirectories(TARGET.resolve("system-test-logs"));
     long now = System.currentTimeMillis();
     Path postboot = dir.resolve(name + "-" + now + "-postboot.txt");
-    Files.writeString(postboot, "deploy --name courier-artemis " + rar.toAbsolutePath() + "\n");
+    Files.writeString(
+        postboot,
+        "create-resource-adapter-config --property"
+            + " UserName=courier-broker:Password=${courier.broker.password} courier-artemis\n"
+            + "deploy --name courier-artemis "
+            + rar.toAbsolutePath()
+            + "\n");
     var micro =
         new MicroProcess(
             name, httpPort, properties, postboot, dir.resolve(name + "-" + now + ".log"));
@@ -74,6 +80,7 @@ final class MicroProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx768m");
+    command.add("-Dcourier.broker.password=" + System.getProperty("courier.it.brokerPassword"));
     properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.addAll(
         List.of(

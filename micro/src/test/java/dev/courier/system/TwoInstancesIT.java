@@ -47,6 +47,10 @@ class TwoInstancesIT {
                     sharedDb,
                     "courier.broker.port",
                     "61617",
+                    "courier.broker.amqp-port",
+                    "5673",
+                    "courier.broker.stomp-port",
+                    "61614",
                     "h2.bindAddress",
                     "127.0.0.1"),
                 MicroProcess.rarForBrokerPort(61_617))) {

@@ -1,5 +1,7 @@
 package dev.courier.broker.boundary;
 
+import dev.courier.broker.control.Accounts;
+import dev.courier.broker.control.BrokerSecurity;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.ejb.ConcurrencyManagement;
@@ -61,6 +63,8 @@ public class EmbeddedBroker {
   @ConfigProperty(name = "courier.broker.stomp-port", defaultValue = "61613")
   int stompPort;
 
+  @Inject Accounts accounts;
+
   /** Artemis audits every send and receive at INFO; held here so the level is not collected. */
   private static final Logger AUDIT = Logger.getLogger("org.apache.activemq.audit");
 
@@ -101,6 +105,7 @@ public class EmbeddedBroker {
 
       broker = new EmbeddedActiveMQ();
       broker.setConfiguration(configuration);
+      broker.setSecurityManager(new BrokerSecurity(accounts));
       broker.start();
       LOG.info(
           () ->

@@ -48,6 +48,9 @@ import java.util.Optional;
 @JMSConnectionFactoryDefinition(
     name = TaskMessages.CONNECTION_FACTORY,
     resourceAdapter = "courier-artemis",
+    // Courier's own account on its broker (README "Security")
+    user = "${MPCONFIG=courier.broker.user}",
+    password = "${MPCONFIG=courier.broker.password}",
     maxPoolSize = 40,
     transactional = true)
 @Stateless
