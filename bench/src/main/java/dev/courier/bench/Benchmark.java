@@ -127,6 +127,18 @@ public final class Benchmark {
       email();
       return;
     }
+    if (mode.equals("pubsub")) {
+      new PubSub(
+              broker,
+              user,
+              password,
+              api,
+              Integer.parseInt(options.getOrDefault("messages", "20000")),
+              Integer.parseInt(options.getOrDefault("publishers", "4")),
+              timeout)
+          .run();
+      return;
+    }
     if (mode.equals("transform")) {
       transform();
       return;

@@ -616,7 +616,13 @@ class MessagingIT extends CourierIT {
             .isInstanceOf(jakarta.jms.JMSSecurityRuntimeException.class);
       }
       var amqp = new JmsConnectionFactory(login[0], login[1], "amqp://127.0.0.1:5672");
-      assertThatThrownBy(() -> amqp.createContext().close())
+      // Qpid JMS connects on first use
+      assertThatThrownBy(
+              () -> {
+                try (JMSContext jms = amqp.createContext()) {
+                  jms.createProducer().send(jms.createQueue(Courier.TASKS), "{\"type\":\"echo\"}");
+                }
+              })
           .as("AMQP login %s", Arrays.toString(login))
           .isInstanceOf(jakarta.jms.JMSRuntimeException.class);
       try (Socket socket = new Socket("127.0.0.1", 61613)) {
@@ -649,6 +655,62 @@ class MessagingIT extends CourierIT {
           .isInstanceOf(jakarta.jms.JMSSecurityRuntimeException.class);
     }
     await().atMost(Courier.patience()).until(() -> succeeded(key));
+  }
+
+  @Test
+  void theArtemisCommandLineToolSubmitsATaskAndReadsTheQueues() throws Exception {
+    String key = "cli-" + UUID.randomUUID();
+    String sent =
+        artemis(
+            "producer",
+            "--destination",
+            "queue://courier.tasks",
+            "--message-count",
+            "1",
+            "--message",
+            "{\"type\":\"echo\",\"payload\":{\"via\":\"artemis producer\"},\"key\":\""
+                + key
+                + "\"}");
+    assertThat(sent).contains("Produced: 1 messages");
+    await().atMost(Courier.patience()).until(() -> succeeded(key));
+
+    String stats = artemis("queue", "stat", "--queueName", "courier.tasks.dlq");
+    assertThat(stats).contains("courier.tasks.dlq").contains("MESSAGE_COUNT");
+  }
+
+  /** Runs the Artemis command-line tool (module interop) against Courier's broker. */
+  private static String artemis(String... command) throws Exception {
+    String classpath =
+        java.nio.file.Files.readString(
+                java.nio.file.Path.of(
+                    System.getProperty(
+                        "courier.it.artemisCli", "../interop/target/artemis-cli.classpath")))
+            .trim();
+    List<String> line =
+        new ArrayList<>(
+            List.of(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classpath,
+                "org.apache.activemq.artemis.cli.Artemis"));
+    line.addAll(Arrays.asList(command));
+    line.addAll(
+        List.of("--url", Courier.BROKER, "--user", Courier.USER, "--password", Courier.PASSWORD));
+    java.nio.file.Path log = java.nio.file.Files.createTempFile("artemis-cli-", ".log");
+    Process process =
+        new ProcessBuilder(line)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+    boolean ended = process.waitFor(60, TimeUnit.SECONDS);
+    if (!ended) {
+      process.destroyForcibly();
+    }
+    String output = java.nio.file.Files.readString(log);
+    assertThat(ended).as("the tool ended within 60 s: %s", output).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    return output;
   }
 
   private boolean succeeded(String key) {

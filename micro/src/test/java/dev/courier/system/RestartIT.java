@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Courier stopped and started again on the same data: a delayed task due while it was down runs
  * once, late by no more than the restart took; schedules go on firing; the firings missed while it
- * was down follow each schedule's misfire policy.
+ * was down follow each schedule's misfire policy; a paused durable subscription still holds its
+ * messages after the restart and delivers them when resumed.
  */
 class RestartIT {
 
@@ -52,11 +53,34 @@ class RestartIT {
       String id = delayed.getString("id");
       Instant due = Instant.parse(delayed.getString("runAt"));
 
+      // a durable subscription keeps its messages across a restart of its subscriber (and broker)
+      String sensor = "restart-" + System.currentTimeMillis();
+      Api.post(api + "topics/measurements/subscriptions/measurements-streams/pause", "");
+      for (int v = 1; v <= 3; v++) {
+        Api.post(
+            api + "topics/measurements/messages",
+            "{\"body\":{\"key\":\"" + sensor + "\",\"value\":" + v + "}}");
+      }
+      assertThat(streamsSubscription(courier).getInt("depth")).isEqualTo(3);
+
       Instant stopped = Instant.now();
       courier.stop();
       courier.restart();
       Instant ready = Instant.now();
       long onceBefore = Api.count(courier, "schedule:tick-once:");
+
+      JsonObject waiting = streamsSubscription(courier);
+      assertThat(waiting.getBoolean("paused")).isTrue();
+      assertThat(waiting.getInt("depth")).isEqualTo(3);
+      Api.post(api + "topics/measurements/subscriptions/measurements-streams/resume", "");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  Api.get(api + "streams/measurements?windowSeconds=3600&key=" + sensor)
+                          .asJsonObject()
+                          .getInt("count")
+                      == 3);
 
       await()
           .atMost(Duration.ofSeconds(30))
@@ -84,6 +108,17 @@ class RestartIT {
           .as("run-once fired at %s, skip at %s, between %s and %s", once, skip, stopped, settled)
           .isEqualTo(1);
     }
+  }
+
+  private static JsonObject streamsSubscription(MicroProcess courier) throws Exception {
+    return Api.get(courier.api() + "topics/measurements")
+        .asJsonObject()
+        .getJsonArray("subscriptions")
+        .getValuesAs(JsonObject.class)
+        .stream()
+        .filter(s -> s.getString("name").equals("measurements-streams"))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static String schedule(String name, String misfire) {

@@ -97,6 +97,42 @@ public class Topics {
     return json.build();
   }
 
+  /**
+   * Stops delivery from one subscription to its consumers on every instance; the messages wait in
+   * it, and the pause survives a restart.
+   */
+  public JsonObject pause(String topic, String subscription) {
+    QueueControl queue = subscription(topic, subscription);
+    call(
+        () -> {
+          queue.pause(true);
+          return null;
+        });
+    return describe(topic);
+  }
+
+  public JsonObject resume(String topic, String subscription) {
+    QueueControl queue = subscription(topic, subscription);
+    call(
+        () -> {
+          queue.resume();
+          return null;
+        });
+    return describe(topic);
+  }
+
+  private QueueControl subscription(String topic, String subscription) {
+    AddressControl address = control(topic);
+    List<String> subscriptions = Arrays.asList(call(address::getQueueNames));
+    if (!subscriptions.contains(subscription)) {
+      throw new UnknownTopic("subscription of " + topic, subscription, subscriptions);
+    }
+    return broker
+        .queue(subscription)
+        .orElseThrow(
+            () -> new UnknownTopic("subscription of " + topic, subscription, subscriptions));
+  }
+
   /** Publishes one message; it is sent when the caller's transaction commits. */
   public Published publish(String topic, Publication publication) {
     control(topic);

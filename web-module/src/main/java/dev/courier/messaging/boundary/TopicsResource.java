@@ -46,6 +46,22 @@ public class TopicsResource {
   }
 
   @POST
+  @Path("{name}/subscriptions/{subscription}/pause")
+  @Operation(summary = "Stop delivery from one subscription (its messages wait; survives restarts)")
+  public String pause(
+      @PathParam("name") String name, @PathParam("subscription") String subscription) {
+    return topics.pause(name, subscription).toString();
+  }
+
+  @POST
+  @Path("{name}/subscriptions/{subscription}/resume")
+  @Operation(summary = "Restart delivery from a paused subscription")
+  public String resume(
+      @PathParam("name") String name, @PathParam("subscription") String subscription) {
+    return topics.resume(name, subscription).toString();
+  }
+
+  @POST
   @Path("{name}/messages")
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Publish a message to every subscription of the topic")
