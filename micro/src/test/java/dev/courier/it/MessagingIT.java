@@ -230,6 +230,55 @@ class MessagingIT extends CourierIT {
     }
   }
 
+  @Test
+  void messagesWithOneGroupKeyGoToOneConsumerOfASharedSubscriptionInOrder() throws Exception {
+    String topic = "it.grouped." + UUID.randomUUID();
+    Map<String, List<String>> consumerOf = new ConcurrentHashMap<>();
+    Map<String, List<Long>> order = new ConcurrentHashMap<>();
+    AtomicInteger received = new AtomicInteger();
+    try (ActiveMQConnectionFactory factory = Courier.connectionFactory();
+        JMSContext a = factory.createContext();
+        JMSContext b = factory.createContext()) {
+      int n = 0;
+      for (JMSContext context : List.of(a, b)) {
+        String consumer = "consumer-" + n++;
+        context
+            .createSharedDurableConsumer(context.createTopic(topic), "grouped")
+            .setMessageListener(
+                m -> {
+                  try {
+                    String group = m.getStringProperty("JMSXGroupID");
+                    consumerOf
+                        .computeIfAbsent(group, g -> new CopyOnWriteArrayList<>())
+                        .add(consumer);
+                    order
+                        .computeIfAbsent(group, g -> new CopyOnWriteArrayList<>())
+                        .add(m.getLongProperty("seq"));
+                    received.incrementAndGet();
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+      }
+      for (int seq = 0; seq < 10; seq++) {
+        for (String group : List.of("g1", "g2", "g3", "g4")) {
+          publish(
+              topic,
+              "{\"body\":{},\"groupKey\":\"" + group + "\",\"properties\":{\"seq\":" + seq + "}}");
+        }
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> received.get() == 40);
+    }
+    for (String group : List.of("g1", "g2", "g3", "g4")) {
+      assertThat(new java.util.HashSet<>(consumerOf.get(group)))
+          .as("consumers of %s", group)
+          .hasSize(1);
+      assertThat(order.get(group))
+          .as("order of %s", group)
+          .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    }
+  }
+
   private static String text(Message message) {
     try {
       return ((TextMessage) message).getText();
@@ -675,7 +724,7 @@ class MessagingIT extends CourierIT {
     await().atMost(Courier.patience()).until(() -> succeeded(key));
 
     String stats = artemis("queue", "stat", "--queueName", "courier.tasks.dlq");
-    assertThat(stats).contains("courier.tasks.dlq").contains("MESSAGE_COUNT");
+    assertThat(stats).contains("|courier.tasks.dlq|courier.tasks.dlq|").contains("MESSAGE");
   }
 
   /** Runs the Artemis command-line tool (module interop) against Courier's broker. */
