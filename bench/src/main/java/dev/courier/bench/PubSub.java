@@ -72,6 +72,10 @@ final class PubSub {
             .setName("raw")
             .setPersistenceEnabled(true)
             .setSecurityEnabled(false)
+            // Courier's journal settings (broker.xml), so that only the broker's home differs
+            .setJournalType(org.apache.activemq.artemis.core.server.JournalType.NIO)
+            .setJournalDatasync(true)
+            .setJournalBufferTimeout_NIO(500_000)
             .setJournalDirectory(dir.resolve("journal").toString())
             .setBindingsDirectory(dir.resolve("bindings").toString())
             .setPagingDirectory(dir.resolve("paging").toString())

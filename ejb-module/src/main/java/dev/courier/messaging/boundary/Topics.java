@@ -7,6 +7,8 @@ import dev.courier.messaging.entity.Publication;
 import dev.courier.messaging.entity.UnknownTopic;
 import dev.courier.task.control.TaskMessages;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSConnectionFactory;
 import jakarta.jms.JMSContext;
@@ -133,7 +135,12 @@ public class Topics {
             () -> new UnknownTopic("subscription of " + topic, subscription, subscriptions));
   }
 
-  /** Publishes one message; it is sent when the caller's transaction commits. */
+  /**
+   * Publishes one message. It needs no transaction of its own (one send, nothing else to commit
+   * with it): outside one the send is a plain persistent send, which the broker confirms before
+   * this returns.
+   */
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public Published publish(String topic, Publication publication) {
     control(topic);
     try {
