@@ -97,6 +97,17 @@ public final class Benchmark {
     lead = Duration.ofSeconds(Long.parseLong(options.getOrDefault("lead", "10")));
   }
 
+  /** A request to Courier's API as the benchmark's user (HTTP Basic). */
+  private HttpRequest.Builder authorized(URI uri) {
+    return HttpRequest.newBuilder(uri)
+        .header(
+            "Authorization",
+            "Basic "
+                + java.util.Base64.getEncoder()
+                    .encodeToString(
+                        (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
   public static void main(String[] args) throws Exception {
     Map<String, String> options = new HashMap<>();
     for (String arg : args) {
@@ -470,7 +481,7 @@ public final class Benchmark {
   private JsonObject post(String path, String json) throws Exception {
     return json(
         http.send(
-            HttpRequest.newBuilder(api.resolve(path))
+            authorized(api.resolve(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build(),
@@ -493,16 +504,13 @@ public final class Benchmark {
   private JsonObject get(String path) throws Exception {
     return json(
         http.send(
-            HttpRequest.newBuilder(api.resolve(path)).GET().build(),
-            HttpResponse.BodyHandlers.ofString()));
+            authorized(api.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString()));
   }
 
   private JsonObject post(String path) throws Exception {
     return json(
         http.send(
-            HttpRequest.newBuilder(api.resolve(path))
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build(),
+            authorized(api.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
             HttpResponse.BodyHandlers.ofString()));
   }
 
@@ -643,7 +651,7 @@ public final class Benchmark {
   private JsonObject stats(String prefix) throws Exception {
     HttpResponse<String> response =
         http.send(
-            HttpRequest.newBuilder(api.resolve("tasks/stats?keyPrefix=" + prefix)).GET().build(),
+            authorized(api.resolve("tasks/stats?keyPrefix=" + prefix)).GET().build(),
             HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IllegalStateException(

@@ -36,6 +36,8 @@ class EarOnPayaraServerIT {
   private static final Path WORK =
       Path.of(System.getProperty("courier.it.work"), Long.toString(System.currentTimeMillis()));
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String AUTHORIZATION =
+      "Basic " + java.util.Base64.getEncoder().encodeToString("ear:ear-pw".getBytes());
   private static final URI TASKS = URI.create("http://127.0.0.1:" + HTTP_PORT + "/api/tasks");
 
   @BeforeAll
@@ -52,7 +54,10 @@ class EarOnPayaraServerIT {
     asadmin("start-domain", "--domaindir", WORK.resolve("domains").toString(), DOMAIN);
     // Courier's own broker account: a system property the application (MicroProfile Config) and
     // the resource adapter's configuration (resolved by the server) both read
-    admin("create-system-properties", "courier.broker.password=ear-test-secret");
+    admin(
+        "create-system-properties",
+        "courier.broker.password=ear-test-secret:courier.users=ear:courier.users.ear.password=ear-pw"
+            + ":courier.users.ear.roles=admin");
     admin(
         "create-resource-adapter-config",
         "--property",
@@ -100,6 +105,7 @@ class EarOnPayaraServerIT {
   private static HttpResponse<String> post(String body) throws Exception {
     return HTTP.send(
         HttpRequest.newBuilder(TASKS)
+            .header("Authorization", AUTHORIZATION)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
@@ -113,7 +119,10 @@ class EarOnPayaraServerIT {
   private static JsonObject task(String id) throws Exception {
     HttpResponse<String> response =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(TASKS + "/" + id)).GET().build(),
+            HttpRequest.newBuilder(URI.create(TASKS + "/" + id))
+                .header("Authorization", AUTHORIZATION)
+                .GET()
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     return json(response.body());

@@ -45,9 +45,29 @@ final class Courier {
   private final HttpClient http = HttpClient.newHttpClient();
   private final URI api;
 
+  /** The Authorization header this client sends; null: none. */
+  private final String authorization;
+
   /** Courier listens on loopback only; Arquillian names the host by its network name. */
   Courier(URL base) {
-    this.api = URI.create("http://127.0.0.1:" + base.getPort() + "/api/");
+    this(URI.create("http://127.0.0.1:" + base.getPort() + "/api/"), basic(USER, PASSWORD));
+  }
+
+  private Courier(URI api, String authorization) {
+    this.api = api;
+    this.authorization = authorization;
+  }
+
+  /** The same Courier, called as another user (null: without credentials). */
+  Courier as(String user, String password) {
+    return new Courier(api, user == null ? null : basic(user, password));
+  }
+
+  static String basic(String user, String password) {
+    return "Basic "
+        + java.util.Base64.getEncoder()
+            .encodeToString(
+                (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** The war that `./mvnw package` built, deployed as it is. */
@@ -113,7 +133,13 @@ final class Courier {
         .getValuesAs(JsonObject.class);
   }
 
-  private Response send(HttpRequest request) {
+  private Response send(HttpRequest unauthenticated) {
+    HttpRequest request =
+        authorization == null
+            ? unauthenticated
+            : HttpRequest.newBuilder(unauthenticated, (name, value) -> true)
+                .header("Authorization", authorization)
+                .build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       return new Response(

@@ -27,6 +27,80 @@ class TaskLifecycleIT extends CourierIT {
   }
 
   @Test
+  void theApiWantsAUserAndASubmitterSeesOnlyItsOwnTasks() {
+    for (Courier stranger :
+        List.of(
+            courier.as(null, null),
+            courier.as(Courier.USER, "wrong"),
+            courier.as("courier-broker", System.getProperty("courier.it.brokerPassword")))) {
+      for (String path : List.of("tasks", "queues", "topics", "no/such/path")) {
+        Courier.Response response = stranger.get(path);
+        assertThat(response.status()).as(path).isEqualTo(401);
+        assertThat(response.problem().getString("title")).isEqualTo("Unauthorized");
+      }
+      assertThat(stranger.submit("{\"type\":\"echo\"}").status()).isEqualTo(401);
+    }
+
+    Courier submitter = courier.as("it-submitter", "it-submitter-pw");
+    String key = "mine-" + UUID.randomUUID();
+    Courier.Response submitted =
+        submitter.submit("{\"type\":\"echo\",\"payload\":{\"n\":1},\"key\":\"" + key + "\"}");
+    assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+    JsonObject mine = submitted.json().asJsonObject();
+    assertThat(mine.getString("owner")).isEqualTo("it-submitter");
+    assertThat(submitter.get("tasks/" + mine.getString("id")).status()).isEqualTo(200);
+
+    String othersId = courier.submit("{\"type\":\"echo\"}").json().asJsonObject().getString("id");
+    assertThat(submitter.get("tasks/" + othersId).status())
+        .as("another user's task")
+        .isEqualTo(404);
+    assertThat(
+            submitter
+                .get("tasks?limit=500")
+                .json()
+                .asJsonObject()
+                .getJsonArray("items")
+                .getValuesAs(JsonObject.class))
+        .isNotEmpty()
+        .allSatisfy(t -> assertThat(t.getString("owner", "")).isEqualTo("it-submitter"));
+    assertThat(courier.get("tasks/" + mine.getString("id")).status())
+        .as("admin reads all")
+        .isEqualTo(200);
+    assertThat(
+            submitter
+                .post(
+                    "topics/measurements/messages",
+                    "application/json",
+                    "{\"body\":{\"key\":\"" + key + "\",\"value\":1}}")
+                .status())
+        .isEqualTo(202);
+
+    List<String[]> adminOnly =
+        List.of(
+            new String[] {"GET", "queues"},
+            new String[] {"POST", "queues/default/pause"},
+            new String[] {"GET", "queues/default/dead-letters"},
+            new String[] {"GET", "schedules"},
+            new String[] {"POST", "schedules"},
+            new String[] {"GET", "topics"},
+            new String[] {"GET", "tasks/stats?keyPrefix=x"},
+            new String[] {"DELETE", "tasks/" + mine.getString("id")},
+            new String[] {"POST", "tasks/" + mine.getString("id") + "/cancel"},
+            new String[] {"GET", "messages/expired"},
+            new String[] {"GET", "logs"});
+    for (String[] call : adminOnly) {
+      Courier.Response response =
+          switch (call[0]) {
+            case "GET" -> submitter.get(call[1]);
+            case "DELETE" -> submitter.delete(call[1]);
+            default -> submitter.post(call[1], "application/json", "{}");
+          };
+      assertThat(response.status()).as("%s %s", call[0], call[1]).isEqualTo(403);
+      assertThat(response.problem().getString("detail")).contains("it-submitter").contains("admin");
+    }
+  }
+
+  @Test
   void anEchoTaskSubmittedOverHttpSucceedsWithThePayloadAsResult() {
     var response = courier.submit("{\"type\":\"echo\",\"payload\":{\"greeting\":\"hello\"}}");
 

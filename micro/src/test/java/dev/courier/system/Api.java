@@ -39,7 +39,21 @@ final class Api {
         .longValue();
   }
 
-  private static JsonValue send(HttpRequest request) throws Exception {
+  /** The dev profile's user (micro/pom.xml). */
+  private static final String AUTHORIZATION =
+      "Basic "
+          + java.util.Base64.getEncoder()
+              .encodeToString(
+                  (System.getProperty("courier.it.user", "courier")
+                          + ":"
+                          + System.getProperty("courier.it.password", "courier"))
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+  private static JsonValue send(HttpRequest unauthenticated) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(unauthenticated, (name, value) -> true)
+            .header("Authorization", AUTHORIZATION)
+            .build();
     HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() >= 300) {
       throw new IllegalStateException(

@@ -81,6 +81,11 @@ final class MicroProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx768m");
     command.add("-Dcourier.broker.password=" + System.getProperty("courier.it.brokerPassword"));
+    String user = System.getProperty("courier.it.user");
+    command.add("-Dcourier.users=" + user);
+    command.add(
+        "-Dcourier.users." + user + ".password=" + System.getProperty("courier.it.password"));
+    command.add("-Dcourier.users." + user + ".roles=admin");
     properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.addAll(
         List.of(

@@ -72,11 +72,17 @@ public class Tasks {
   public record Submission(Task task, boolean created) {}
 
   public Submission submit(TaskRequest request) {
+    return submit(request, null);
+  }
+
+  /** Submits a task on behalf of {@code owner} (an API user; null for Courier's own). */
+  public Submission submit(TaskRequest request, String owner) {
     if (!handlers.knows(request.type())) {
       throw InvalidTaskRequest.unknownType(request.type());
     }
     Instant now = Instant.now();
     Task task = Task.submitted(request, queueFor(request), now);
+    task.ownedBy(owner);
     Optional<Task> holder = keys.claim(task, now);
     if (holder.isPresent()) {
       return new Submission(holder.get(), false);
@@ -252,6 +258,9 @@ public class Tasks {
     }
     if (filter.key() != null) {
       where.add(cb.equal(task.get("key"), filter.key()));
+    }
+    if (filter.owner() != null) {
+      where.add(cb.equal(task.get("owner"), filter.owner()));
     }
     if (filter.keyPrefix() != null) {
       where.add(cb.like(task.get("key"), likePrefix(filter.keyPrefix()), '\\'));

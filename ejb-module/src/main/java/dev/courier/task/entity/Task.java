@@ -65,6 +65,10 @@ public class Task {
   /** This task's own time limit per attempt, in seconds; null: its type's. */
   private Integer timeoutSeconds;
 
+  /** The user who submitted it over the API; null for JMS submissions and Courier's own. */
+  @Column(length = 100)
+  private String owner;
+
   /** Tasks with one group key run one at a time, in submission order (JMSXGroupID). */
   @Column(length = 200)
   private String groupKey;
@@ -244,6 +248,9 @@ public class Task {
     if (groupKey != null) {
       json.add("groupKey", groupKey);
     }
+    if (owner != null) {
+      json.add("owner", owner);
+    }
     if (progressPercent != null) {
       json.add(
           "progress",
@@ -296,6 +303,15 @@ public class Task {
 
   public String queue() {
     return queue == null ? "default" : queue;
+  }
+
+  public String owner() {
+    return owner;
+  }
+
+  /** Records who submitted it (over the API). */
+  public void ownedBy(String user) {
+    this.owner = user;
   }
 
   public String groupKey() {

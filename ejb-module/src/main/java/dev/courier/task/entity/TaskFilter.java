@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * Which tasks to list: any of the states (empty for all), type, queue and key when given, created
- * in [from, to), newest first, {@code limit} from {@code offset}.
+ * in [from, to), newest first, {@code limit} from {@code offset}; only those {@code owner}
+ * submitted when it is given.
  */
 public record TaskFilter(
     Set<TaskState> states,
@@ -16,7 +17,8 @@ public record TaskFilter(
     Instant from,
     Instant to,
     int offset,
-    int limit) {
+    int limit,
+    String owner) {
 
   public static final int MAX_LIMIT = 500;
 

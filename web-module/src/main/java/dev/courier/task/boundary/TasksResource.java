@@ -24,9 +24,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -50,6 +52,7 @@ public class TasksResource {
 
   @Inject Tasks tasks;
   @Context UriInfo uri;
+  @Context SecurityContext caller;
 
   /**
    * Submits a task: 201 with the new task; 200 with the existing one when the request repeats a key
@@ -106,7 +109,7 @@ public class TasksResource {
     TaskRequest request = TaskRequest.parse(body);
     Submission submission;
     try {
-      submission = tasks.submit(request);
+      submission = tasks.submit(request, caller.getUserPrincipal().getName());
     } catch (EJBException e) {
       // two submissions with one key raced and this one lost: answer with the winner
       Optional<Task> holder =
@@ -117,6 +120,11 @@ public class TasksResource {
       submission = new Submission(holder.get(), false);
     }
     Task task = submission.task();
+    if (!submission.created() && !mayRead(task)) {
+      throw new WebApplicationException(
+          "the key '" + request.key() + "' is taken by another user's task",
+          Response.Status.CONFLICT);
+    }
     var location = uri.getAbsolutePathBuilder().path(task.id()).build();
     return (submission.created() ? Response.created(location) : Response.ok().location(location))
         .entity(task.toJson().toString())
@@ -141,9 +149,15 @@ public class TasksResource {
   public String find(@PathParam("id") String id) {
     return tasks
         .find(id)
+        .filter(this::mayRead)
         .orElseThrow(() -> new NotFoundException("there is no task with id " + id))
         .toJson()
         .toString();
+  }
+
+  /** An admin reads every task; a submitter the tasks it submitted. */
+  private boolean mayRead(Task task) {
+    return caller.isUserInRole("admin") || caller.getUserPrincipal().getName().equals(task.owner());
   }
 
   /**
@@ -196,7 +210,8 @@ public class TasksResource {
             instant("from", from),
             instant("to", to),
             number("offset", offset),
-            number("limit", limit));
+            number("limit", limit),
+            caller.isUserInRole("admin") ? null : caller.getUserPrincipal().getName());
     Page page = tasks.list(filter);
     JsonArrayBuilder items = JSON.createArrayBuilder();
     page.items().forEach(task -> items.add(task.toJson()));
