@@ -16,7 +16,9 @@ import org.eclipse.microprofile.metrics.Tag;
  * courier_tasks_failed_total} (attempts that failed), {@code courier_tasks_dead_total} and {@code
  * courier_tasks_cancelled_total} by type and queue; {@code courier_task_run_seconds} (a timer per
  * type and queue); {@code courier_queue_depth}, {@code courier_queue_in_flight} and {@code
- * courier_queue_dead_letters} per queue, read from the broker when scraped.
+ * courier_queue_dead_letters} per queue, read from the broker when scraped; the broker's message
+ * memory ({@code courier_broker_address_memory_bytes}), the share of the journal's disk in use
+ * ({@code courier_broker_disk_store_usage_ratio}) and its connections.
  */
 @ApplicationScoped
 public class TaskMetrics {
@@ -35,6 +37,9 @@ public class TaskMetrics {
           () -> count(TaskQueues.deadLetterAddress(queue), false),
           tag);
     }
+    registry.gauge("courier.broker.address.memory.bytes", broker::addressMemoryUsage);
+    registry.gauge("courier.broker.disk.store.usage.ratio", broker::diskStoreUsage);
+    registry.gauge("courier.broker.connections", broker::connectionCount);
   }
 
   private long count(String address, boolean delivering) {

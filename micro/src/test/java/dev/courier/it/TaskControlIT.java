@@ -426,6 +426,17 @@ class TaskControlIT extends CourierIT {
     assertThat(metric("courier_tasks_failed_total", "serial", "fail")).isGreaterThanOrEqualTo(5);
     String metrics = courier.getFromRoot("metrics?scope=application").body();
     assertThat(metrics).contains("courier_queue_depth").contains("courier_task_run_seconds");
+    // the broker's own: its connections (the resource adapter's, at least) and memory and disk
+    double connections =
+        metrics
+            .lines()
+            .filter(line -> line.startsWith("courier_broker_connections"))
+            .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+            .sum();
+    assertThat(connections).isPositive();
+    assertThat(metrics)
+        .contains("courier_broker_address_memory_bytes")
+        .contains("courier_broker_disk_store_usage_ratio");
   }
 
   /** The sum of a Prometheus metric's samples with these queue and type labels (0 if none). */

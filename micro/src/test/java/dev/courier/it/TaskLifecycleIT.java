@@ -8,11 +8,15 @@ import jakarta.jms.Message;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 
 /**
  * A task's life on Payara Micro with the embedded broker: submitted over HTTP or JMS, run by the
@@ -24,6 +28,84 @@ class TaskLifecycleIT extends CourierIT {
 
   private static String aKey() {
     return "it-" + UUID.randomUUID();
+  }
+
+  /**
+   * The dashboard in a real browser (headless Chromium from the Debian packages chromium and
+   * chromium-driver): log in, submit a task and watch it reach SUCCEEDED, retry a dead letter; the
+   * screenshots land in target/screenshots.
+   */
+  @Test
+  void theDashboardRunsATaskAndRetriesADeadLetterInChromium() throws Exception {
+    java.time.Instant recovers = java.time.Instant.now().plusSeconds(5);
+    String dead =
+        courier
+            .submit(
+                "{\"type\":\"fail\",\"queue\":\"media\",\"payload\":{\"message\":\"smtp down\","
+                    + "\"until\":\""
+                    + recovers
+                    + "\"}}")
+            .json()
+            .asJsonObject()
+            .getString("id");
+    await()
+        .atMost(Courier.patience())
+        .until(() -> courier.task(dead).getString("state").equals("DEAD"));
+
+    Path driver = Path.of(System.getProperty("courier.it.chromedriver", "/usr/bin/chromedriver"));
+    assertThat(driver)
+        .as("chromedriver: install the Debian packages chromium and chromium-driver (.ci/run does)")
+        .exists();
+    var options = new org.openqa.selenium.chrome.ChromeOptions();
+    options.setBinary(System.getProperty("courier.it.chromium", "/usr/bin/chromium"));
+    options.addArguments(
+        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000");
+    var service =
+        new org.openqa.selenium.chrome.ChromeDriverService.Builder()
+            .usingDriverExecutable(driver.toFile())
+            .build();
+    org.openqa.selenium.chrome.ChromeDriver browser =
+        new org.openqa.selenium.chrome.ChromeDriver(service, options);
+    Path shots = Files.createDirectories(Path.of("target", "screenshots"));
+    try {
+      var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(30));
+      browser.get("http://127.0.0.1:" + base.getPort() + "/");
+      wait.until(d -> d.findElement(By.id("login-user")).isDisplayed());
+      browser.findElement(By.id("login-user")).sendKeys(Courier.USER);
+      browser.findElement(By.id("login-password")).sendKeys(Courier.PASSWORD);
+      browser.findElement(By.id("login-submit")).click();
+
+      // the overview: counts by state, the chart, the queues
+      wait.until(d -> d.findElement(By.id("count-SUCCEEDED")).isDisplayed());
+      wait.until(d -> d.findElement(By.id("throughput")).isDisplayed());
+      wait.until(d -> d.findElement(By.id("queue-default")).isDisplayed());
+
+      browser.findElement(By.id("submit-payload")).clear();
+      browser.findElement(By.id("submit-payload")).sendKeys("{\"from\":\"chromium\"}");
+      browser.findElement(By.id("submit-button")).click();
+      wait.until(d -> d.findElement(By.id("submitted-task"))).click();
+      wait.until(d -> d.findElement(By.id("task-state")).getText().equals("SUCCEEDED"));
+      assertThat(browser.getPageSource()).contains("chromium");
+      Files.write(
+          shots.resolve("dashboard-task.png"),
+          browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> java.time.Instant.now().isAfter(recovers));
+      browser.get("http://127.0.0.1:" + base.getPort() + "/#/dead-letters/media");
+      wait.until(d -> d.findElement(By.cssSelector("button.retry[data-id='" + dead + "']")))
+          .click();
+      wait.until(d -> d.getCurrentUrl().endsWith("#/task/" + dead));
+      wait.until(d -> d.findElement(By.id("task-state")).getText().equals("SUCCEEDED"));
+      assertThat(courier.task(dead).getString("state")).isEqualTo("SUCCEEDED");
+
+      browser.get("http://127.0.0.1:" + base.getPort() + "/#/");
+      wait.until(d -> d.findElement(By.id("count-SUCCEEDED")).isDisplayed());
+      Files.write(
+          shots.resolve("dashboard.png"),
+          browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+    } finally {
+      browser.quit();
+    }
   }
 
   @Test

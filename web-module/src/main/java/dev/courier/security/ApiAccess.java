@@ -41,7 +41,7 @@ public class ApiAccess implements ContainerRequestFilter {
       List.of(
           new Rule("POST", Pattern.compile("tasks/?")),
           new Rule("GET", Pattern.compile("tasks/?")),
-          new Rule("GET", Pattern.compile("tasks/(?!stats/?$)[^/]+/?")),
+          new Rule("GET", Pattern.compile("tasks/(?!(stats|summary)/?$)[^/]+/?")),
           new Rule("POST", Pattern.compile("topics/[^/]+/messages/?")));
 
   private record Rule(String method, Pattern path) {

@@ -26,6 +26,7 @@ class ApiAccessTest {
     assertThat(ApiAccess.permitted(SUBMITTER, "POST", "topics/notifications/messages")).isTrue();
 
     assertThat(ApiAccess.permitted(SUBMITTER, "GET", "tasks/stats")).isFalse();
+    assertThat(ApiAccess.permitted(SUBMITTER, "GET", "tasks/summary")).isFalse();
     assertThat(ApiAccess.permitted(SUBMITTER, "DELETE", "tasks/4f1d6f51")).isFalse();
     assertThat(ApiAccess.permitted(SUBMITTER, "POST", "tasks/4f1d6f51/cancel")).isFalse();
     assertThat(ApiAccess.permitted(SUBMITTER, "GET", "queues")).isFalse();

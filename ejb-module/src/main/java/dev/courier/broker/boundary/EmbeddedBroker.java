@@ -162,6 +162,22 @@ public class EmbeddedBroker {
         broker.getActiveMQServer().getActiveMQServerControl().getAddressNames());
   }
 
+  /** Bytes of messages the broker holds in memory over all addresses. */
+  public long addressMemoryUsage() {
+    return isActive() ? broker.getActiveMQServer().getPagingManager().getGlobalSize() : 0;
+  }
+
+  /** The share (0 to 1) of the journal's disk that is used. */
+  public double diskStoreUsage() {
+    return isActive()
+        ? broker.getActiveMQServer().getActiveMQServerControl().getDiskStoreUsage()
+        : 0;
+  }
+
+  public long connectionCount() {
+    return isActive() ? broker.getActiveMQServer().getConnectionCount() : 0;
+  }
+
   /** How often the broker delivers a message from this address before it dead-letters it. */
   public int maxDeliveryAttempts(String address) {
     return broker

@@ -223,6 +223,62 @@ public class Tasks {
     return counts;
   }
 
+  /**
+   * What the dashboard shows: tasks by state, by queue and state, and how many finished (succeeded
+   * or dead) in each of the last {@code minutes} minutes, from the shared store (all instances).
+   */
+  public jakarta.json.JsonObject summary(int minutes) {
+    var json = dev.courier.json.Jsons.JSON;
+    var byState = json.createObjectBuilder();
+    em.createQuery("select t.state, count(t) from Task t group by t.state", Object[].class)
+        .getResultList()
+        .forEach(row -> byState.add(((TaskState) row[0]).name(), ((Number) row[1]).longValue()));
+    Map<String, jakarta.json.JsonObjectBuilder> queues = new java.util.TreeMap<>();
+    em.createQuery(
+            "select t.queue, t.state, count(t) from Task t group by t.queue, t.state",
+            Object[].class)
+        .getResultList()
+        .forEach(
+            row ->
+                queues
+                    .computeIfAbsent(
+                        row[0] == null ? TaskQueues.DEFAULT : (String) row[0],
+                        q -> json.createObjectBuilder())
+                    .add(((TaskState) row[1]).name(), ((Number) row[2]).longValue()));
+    var byQueue = json.createObjectBuilder();
+    queues.forEach(byQueue::add);
+    long nowMinute = Instant.now().getEpochSecond() / 60;
+    long firstMinute = nowMinute - minutes + 1;
+    long[][] counts = new long[minutes][2];
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT FLOOR(EXTRACT(EPOCH FROM FINISHEDAT) / 60), STATE, COUNT(*)"
+                    + " FROM COURIER_TASK WHERE FINISHEDAT >= ? AND STATE IN ('SUCCEEDED', 'DEAD')"
+                    + " GROUP BY FLOOR(EXTRACT(EPOCH FROM FINISHEDAT) / 60), STATE")
+            .setParameter(1, java.sql.Timestamp.from(Instant.ofEpochSecond(firstMinute * 60)))
+            .getResultList();
+    for (Object[] row : rows) {
+      int i = (int) (((Number) row[0]).longValue() - firstMinute);
+      if (i >= 0 && i < minutes) {
+        counts[i]["SUCCEEDED".equals(row[1]) ? 0 : 1] += ((Number) row[2]).longValue();
+      }
+    }
+    var perMinute = json.createArrayBuilder();
+    for (int i = 0; i < minutes; i++) {
+      perMinute.add(
+          json.createObjectBuilder()
+              .add("minute", Instant.ofEpochSecond((firstMinute + i) * 60).toString())
+              .add("succeeded", counts[i][0])
+              .add("dead", counts[i][1]));
+    }
+    return json.createObjectBuilder()
+        .add("byState", byState)
+        .add("byQueue", byQueue)
+        .add("perMinute", perMinute)
+        .build();
+  }
+
   /** One page of the tasks that match, newest first, and how many match in all. */
   public record Page(List<Task> items, long total) {}
 

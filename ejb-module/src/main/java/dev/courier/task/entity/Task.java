@@ -26,6 +26,7 @@ import java.util.UUID;
       @Index(name = "COURIER_TASK_KEY", columnList = "TASK_KEY"),
       @Index(name = "COURIER_TASK_STATE", columnList = "STATE"),
       @Index(name = "COURIER_TASK_CREATED", columnList = "CREATEDAT"),
+      @Index(name = "COURIER_TASK_FINISHED", columnList = "FINISHEDAT"),
       @Index(name = "COURIER_TASK_MESSAGE", columnList = "MESSAGE_ID", unique = true)
     })
 @NamedQuery(

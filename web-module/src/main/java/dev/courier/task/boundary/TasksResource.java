@@ -132,6 +132,15 @@ public class TasksResource {
   }
 
   @GET
+  @Path("summary")
+  @Operation(summary = "Tasks by state and queue, and finished per minute over the last minutes")
+  public String summary(@QueryParam("minutes") String minutes) {
+    return tasks
+        .summary(dev.courier.problem.QueryParams.number("minutes", minutes, 15, 1, 120))
+        .toString();
+  }
+
+  @GET
   @Path("stats")
   @Operation(summary = "Counts and timings of the tasks whose key starts with a prefix")
   public String stats(@QueryParam("keyPrefix") String keyPrefix) {
