@@ -68,7 +68,10 @@ class TaskLifecycleIT extends CourierIT {
         new org.openqa.selenium.chrome.ChromeDriver(service, options);
     Path shots = Files.createDirectories(Path.of("target", "screenshots"));
     try {
-      var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(30));
+      // the task page re-renders every second while the task runs
+      var wait =
+          new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(30))
+              .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
       browser.get("http://127.0.0.1:" + base.getPort() + "/");
       wait.until(d -> d.findElement(By.id("login-user")).isDisplayed());
       browser.findElement(By.id("login-user")).sendKeys(Courier.USER);
