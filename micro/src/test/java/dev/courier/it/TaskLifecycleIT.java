@@ -31,6 +31,78 @@ class TaskLifecycleIT extends CourierIT {
   }
 
   /**
+   * The Artemis console at /console (Hawtio with Jolokia) reads the embedded broker: only a
+   * logged-in admin of Courier's user store gets in; it sees the queue depth the API reports and
+   * can empty a dead-letter queue.
+   */
+  @Test
+  void theArtemisConsoleWantsAnAdminAndReadsCourierQueues() throws Exception {
+    String serial =
+        "org.apache.activemq.artemis:broker=%22courier%22,component=addresses,address=%22courier.tasks.serial%22,"
+            + "subcomponent=queues,routing-type=%22anycast%22,queue=%22courier.tasks.serial%22";
+    String dlq = serial.replace("courier.tasks.serial", "courier.tasks.serial.dlq");
+    String console = "http://127.0.0.1:" + base.getPort() + "/console/jolokia/";
+    var http = java.net.http.HttpClient.newHttpClient();
+    java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> call =
+        (authorization, path) -> {
+          var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(console + path));
+          if (authorization != null) {
+            request.header("Authorization", authorization);
+          }
+          try {
+            return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
+    String admin = Courier.basic(Courier.USER, Courier.PASSWORD);
+    for (String stranger :
+        java.util.Arrays.asList(
+            null,
+            Courier.basic(Courier.USER, "wrong"),
+            Courier.basic("it-submitter", "it-submitter-pw"))) {
+      assertThat(call.apply(stranger, "read/" + serial + "/MessageCount").statusCode())
+          .as("console for %s", stranger)
+          .isIn(401, 403);
+    }
+
+    courier.post("queues/serial/pause", "application/json", "");
+    try {
+      for (int i = 0; i < 2; i++) {
+        courier.submit("{\"type\":\"echo\",\"queue\":\"serial\"}");
+      }
+      long depth =
+          courier.get("queues/serial").json().asJsonObject().getJsonNumber("depth").longValue();
+      assertThat(depth).isGreaterThanOrEqualTo(2);
+      var read = call.apply(admin, "read/" + serial + "/MessageCount");
+      assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+      JsonObject answer = Json.createReader(new StringReader(read.body())).readObject();
+      assertThat(answer.getJsonNumber("value").longValue()).isEqualTo(depth);
+    } finally {
+      courier.post("queues/serial/resume", "application/json", "");
+    }
+
+    String hopeless =
+        courier
+            .submit("{\"type\":\"fail\",\"queue\":\"serial\"}")
+            .json()
+            .asJsonObject()
+            .getString("id");
+    await()
+        .atMost(Courier.patience())
+        .until(() -> courier.task(hopeless).getString("state").equals("DEAD"));
+    await()
+        .atMost(Courier.patience())
+        .until(() -> courier.get("queues/serial").json().asJsonObject().getInt("deadLetters") > 0);
+    var removed = call.apply(admin, "exec/" + dlq + "/removeAllMessages()");
+    assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+    assertThat(Json.createReader(new StringReader(removed.body())).readObject().getInt("status"))
+        .as(removed.body())
+        .isEqualTo(200);
+    assertThat(courier.get("queues/serial").json().asJsonObject().getInt("deadLetters")).isZero();
+  }
+
+  /**
    * The dashboard in a real browser (headless Chromium from the Debian packages chromium and
    * chromium-driver): log in, submit a task and watch it reach SUCCEEDED, retry a dead letter; the
    * screenshots land in target/screenshots.
