@@ -351,6 +351,20 @@ class MessagingIT extends CourierIT {
   }
 
   @Test
+  void aDeadLetterKeepsItsGroup() {
+    String group = "dead-group-" + UUID.randomUUID();
+    Courier.sendToTasks(
+        jms -> {
+          var message = jms.createTextMessage("{\"type\":\"no.such.type\"}");
+          message.setStringProperty("JMSXGroupID", group);
+          return message;
+        });
+    await()
+        .atMost(Courier.patience())
+        .until(() -> Courier.deadLetters("JMSXGroupID = '" + group + "'").size() == 1);
+  }
+
+  @Test
   void aMessageNobodyConsumesInTimeGoesToTheExpiryQueue() throws Exception {
     String topic = "it.expiring." + UUID.randomUUID();
     try (Connection connection = Courier.connectionFactory().createConnection()) {

@@ -40,8 +40,10 @@ public class DeadLetters {
     Map<String, Object> properties = new LinkedHashMap<>();
     for (Object name : Collections.list(message.getPropertyNames())) {
       String property = (String) name;
-      // JMSX and broker-internal properties belong to the delivery, not to the message
-      if (!property.startsWith("JMSX") && !property.startsWith("_AMQ")) {
+      // JMSX and broker-internal properties belong to the delivery, not to the message; the group
+      // belongs to the message: a retried dead letter runs in its group again
+      if (property.equals(TaskMessages.GROUP)
+          || !property.startsWith("JMSX") && !property.startsWith("_AMQ")) {
         properties.put(property, message.getObjectProperty(property));
       }
     }
