@@ -1,8 +1,10 @@
 package dev.courier.messaging.boundary;
 
+import static dev.courier.broker.control.Management.call;
 import static dev.courier.json.Jsons.JSON;
 
 import dev.courier.broker.boundary.EmbeddedBroker;
+import dev.courier.broker.control.Management;
 import dev.courier.messaging.entity.Publication;
 import dev.courier.messaging.entity.UnknownTopic;
 import dev.courier.task.control.TaskMessages;
@@ -105,21 +107,13 @@ public class Topics {
    */
   public JsonObject pause(String topic, String subscription) {
     QueueControl queue = subscription(topic, subscription);
-    call(
-        () -> {
-          queue.pause(true);
-          return null;
-        });
+    Management.run(() -> queue.pause(true));
     return describe(topic);
   }
 
   public JsonObject resume(String topic, String subscription) {
     QueueControl queue = subscription(topic, subscription);
-    call(
-        () -> {
-          queue.resume();
-          return null;
-        });
+    Management.run(queue::resume);
     return describe(topic);
   }
 
@@ -258,19 +252,5 @@ public class Topics {
         || address.startsWith("activemq.")
         || address.startsWith("$")
         || address.endsWith(".dlq");
-  }
-
-  private interface Call<T> {
-    T call() throws Exception;
-  }
-
-  private static <T> T call(Call<T> call) {
-    try {
-      return call.call();
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("the broker refused a management call: " + e.getMessage(), e);
-    }
   }
 }

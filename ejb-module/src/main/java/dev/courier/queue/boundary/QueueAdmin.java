@@ -1,8 +1,10 @@
 package dev.courier.queue.boundary;
 
+import static dev.courier.broker.control.Management.call;
 import static dev.courier.json.Jsons.JSON;
 
 import dev.courier.broker.boundary.EmbeddedBroker;
+import dev.courier.broker.control.Management;
 import dev.courier.queue.control.TaskQueues;
 import dev.courier.queue.entity.UnknownQueue;
 import dev.courier.task.control.RunningTasks;
@@ -81,12 +83,12 @@ public class QueueAdmin {
 
   /** Stops delivery from the queue to every consumer; the pause survives a broker restart. */
   public JsonObject pause(String queue) {
-    manage(() -> control(queue).pause(true));
+    Management.run(() -> control(queue).pause(true));
     return describe(queue);
   }
 
   public JsonObject resume(String queue) {
-    manage(() -> control(queue).resume());
+    Management.run(() -> control(queue).resume());
     return describe(queue);
   }
 
@@ -222,31 +224,5 @@ public class QueueAdmin {
 
   private static String string(Object value) {
     return value == null ? null : value.toString();
-  }
-
-  private interface Call<T> {
-    T call() throws Exception;
-  }
-
-  private interface Action {
-    void run() throws Exception;
-  }
-
-  private static <T> T call(Call<T> call) {
-    try {
-      return call.call();
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("the broker refused a management call: " + e.getMessage(), e);
-    }
-  }
-
-  private static void manage(Action action) {
-    call(
-        () -> {
-          action.run();
-          return null;
-        });
   }
 }
