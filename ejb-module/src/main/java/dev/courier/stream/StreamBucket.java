@@ -48,16 +48,13 @@ public class StreamBucket {
     return stream + "/" + second + "/" + key;
   }
 
-  static StreamBucket first(String stream, String key, long second, double value) {
+  /** A bucket without measurements yet (count 0; windows leave such buckets out). */
+  static StreamBucket empty(String stream, String key, long second) {
     var bucket = new StreamBucket();
     bucket.id = id(stream, key, second);
     bucket.stream = stream;
     bucket.key = key;
     bucket.second = second;
-    bucket.count = 1;
-    bucket.sum = value;
-    bucket.min = value;
-    bucket.max = value;
     return bucket;
   }
 }

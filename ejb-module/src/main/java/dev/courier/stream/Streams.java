@@ -5,6 +5,7 @@ import static dev.courier.json.Jsons.JSON;
 import dev.courier.messaging.entity.UnknownTopic;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
@@ -26,25 +27,32 @@ public class Streams {
   public static final int MAX_WINDOW_SECONDS = 3600;
 
   @PersistenceContext EntityManager em;
+  @Inject StreamBuckets buckets;
 
-  /** Adds one measurement, in the caller's transaction (the delivery's). */
+  /**
+   * Adds one measurement, in the caller's transaction (the delivery's). The bucket's row stays
+   * locked until that transaction ends, so concurrent deliveries to one key add one after another.
+   */
   public void record(String stream, String key, double value, Instant at) {
     long second = at.getEpochSecond();
-    int updated =
-        em.createQuery(
-                "update StreamBucket b set b.count = b.count + 1, b.sum = b.sum + :value,"
-                    + " b.min = case when :value < b.min then :value else b.min end,"
-                    + " b.max = case when :value > b.max then :value else b.max end"
-                    + " where b.id = :id")
-            .setParameter("value", value)
-            .setParameter("id", StreamBucket.id(stream, key, second))
-            .executeUpdate();
-    if (updated == 0) {
-      // a concurrent first measurement of the same bucket collides on the primary key: the
-      // delivery rolls back and, redelivered, finds the bucket and updates it
-      em.persist(StreamBucket.first(stream, key, second, value));
-      em.flush();
+    if (add(stream, key, second, value) == 0) {
+      buckets.open(stream, key, second);
+      if (add(stream, key, second, value) != 1) {
+        throw new IllegalStateException("no bucket " + StreamBucket.id(stream, key, second));
+      }
     }
+  }
+
+  private int add(String stream, String key, long second, double value) {
+    // count last: some databases evaluate SET clauses left to right with the new values
+    return em.createQuery(
+            "update StreamBucket b set b.sum = b.sum + :value,"
+                + " b.min = case when b.count = 0 or :value < b.min then :value else b.min end,"
+                + " b.max = case when b.count = 0 or :value > b.max then :value else b.max end,"
+                + " b.count = b.count + 1 where b.id = :id")
+        .setParameter("value", value)
+        .setParameter("id", StreamBucket.id(stream, key, second))
+        .executeUpdate();
   }
 
   /** Count, min, max and mean per key over the last {@code windowSeconds}, optionally one key. */
@@ -58,7 +66,7 @@ public class Streams {
         em.createQuery(
                 "select b.key, sum(b.count), sum(b.sum), min(b.min), max(b.max), min(b.second),"
                     + " max(b.second) from StreamBucket b where b.stream = :stream"
-                    + " and b.second >= :from and (:key is null or b.key = :key)"
+                    + " and b.second >= :from and b.count > 0 and (:key is null or b.key = :key)"
                     + " group by b.key order by b.key",
                 Object[].class)
             .setParameter("stream", stream)

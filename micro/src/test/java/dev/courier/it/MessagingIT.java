@@ -596,6 +596,22 @@ class MessagingIT extends CourierIT {
             + Instant.now().minusSeconds(600)
             + "\"}}");
 
+    // a burst of measurements of one key in one second: first measurements arrive on several
+    // sessions at once and must all land in the one bucket
+    String second = Instant.now().minusSeconds(5).toString();
+    for (int v = 1; v <= 20; v++) {
+      publish(
+          "measurements",
+          "{\"body\":{\"key\":\"burst-"
+              + run
+              + "\",\"value\":"
+              + v
+              + ",\"at\":\""
+              + second
+              + "\"}}");
+    }
+
+    // the subscription's four sessions take measurements in any order: wait for all of them
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
@@ -605,12 +621,18 @@ class MessagingIT extends CourierIT {
               assertThat(temp.getJsonNumber("min").doubleValue()).isEqualTo(1.0);
               assertThat(temp.getJsonNumber("max").doubleValue()).isEqualTo(10.0);
               assertThat(temp.getJsonNumber("mean").doubleValue()).isEqualTo(5.5);
+              JsonObject humidity = key("hum-" + run, 60);
+              assertThat(humidity.getInt("count")).isEqualTo(2);
+              assertThat(humidity.getJsonNumber("mean").doubleValue()).isEqualTo(50.0);
+              JsonObject hour = key("temp-" + run, 3600);
+              assertThat(hour.getInt("count")).isEqualTo(11);
+              assertThat(hour.getJsonNumber("max").doubleValue()).isEqualTo(99.0);
+              JsonObject burst = key("burst-" + run, 60);
+              assertThat(burst.getInt("count")).isEqualTo(20);
+              assertThat(burst.getJsonNumber("min").doubleValue()).isEqualTo(1.0);
+              assertThat(burst.getJsonNumber("max").doubleValue()).isEqualTo(20.0);
+              assertThat(burst.getString("firstSecond")).isEqualTo(burst.getString("lastSecond"));
             });
-    JsonObject humidity = key("hum-" + run, 60);
-    assertThat(humidity.getInt("count")).isEqualTo(2);
-    assertThat(humidity.getJsonNumber("mean").doubleValue()).isEqualTo(50.0);
-    assertThat(key("temp-" + run, 3600).getInt("count")).isEqualTo(11);
-    assertThat(key("temp-" + run, 3600).getJsonNumber("max").doubleValue()).isEqualTo(99.0);
     assertThat(courier.get("streams/nothing").status()).isEqualTo(404);
     assertThat(courier.get("streams/measurements?windowSeconds=0").status()).isEqualTo(400);
   }
