@@ -743,6 +743,50 @@ class MessagingIT extends CourierIT {
   }
 
   @Test
+  void theApiPublishesForAUserOnlyWhereTheBrokerLetsItsRolesSend() throws Exception {
+    // an admin's subscription creates a topic for which broker.xml gives submitters no send right
+    String audit = "it-audit-" + UUID.randomUUID().toString().substring(0, 8);
+    var submitter = courier.as("it-submitter", "it-submitter-pw");
+    try (var factory = Courier.connectionFactory();
+        JMSContext jms = factory.createContext()) {
+      jms.setClientID("audit-reader-" + audit);
+      try (JMSConsumer reader = jms.createDurableConsumer(jms.createTopic(audit), "reader")) {
+        var refused =
+            submitter.post(
+                "topics/" + audit + "/messages", "application/json", "{\"body\":{\"n\":1}}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.json().asJsonObject().getString("detail"))
+            .contains("it-submitter")
+            .contains("may not send to '" + audit + "'");
+        try (var asSubmitter =
+                new ActiveMQConnectionFactory(Courier.BROKER, "it-submitter", "it-submitter-pw");
+            JMSContext submitterJms = asSubmitter.createContext()) {
+          assertThatThrownBy(
+                  () -> submitterJms.createProducer().send(submitterJms.createTopic(audit), "no"))
+              .as("the broker refuses the same send")
+              .isInstanceOf(jakarta.jms.JMSSecurityRuntimeException.class);
+        }
+        var allowed =
+            submitter.post(
+                "topics/measurements/messages",
+                "application/json",
+                "{\"body\":{\"key\":\"" + audit + "\",\"value\":1}}");
+        assertThat(allowed.status()).as(allowed.body()).isEqualTo(202);
+
+        var published =
+            courier.post(
+                "topics/" + audit + "/messages", "application/json", "{\"body\":{\"n\":2}}");
+        assertThat(published.status()).as(published.body()).isEqualTo(202);
+        assertThat(reader.receiveBody(String.class, 10_000))
+            .as("only the admin's message")
+            .isEqualTo("{\"n\":2}");
+        assertThat(reader.receiveNoWait()).isNull();
+      }
+      jms.unsubscribe("reader");
+    }
+  }
+
+  @Test
   void theArtemisCommandLineToolSubmitsATaskAndReadsTheQueues() throws Exception {
     String key = "cli-" + UUID.randomUUID();
     String sent =

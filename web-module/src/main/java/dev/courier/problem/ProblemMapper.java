@@ -1,6 +1,7 @@
 package dev.courier.problem;
 
 import dev.courier.messaging.entity.InvalidMessage;
+import dev.courier.messaging.entity.NotPermitted;
 import dev.courier.messaging.entity.UnknownTopic;
 import dev.courier.queue.entity.UnknownQueue;
 import dev.courier.schedule.entity.InvalidSchedule;
@@ -61,6 +62,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
     if (cause instanceof UnknownTopic unknown) {
       return Problem.of("unknown-topic", "Unknown topic", Status.NOT_FOUND, unknown.getMessage());
+    }
+    if (cause instanceof NotPermitted refused) {
+      return Problem.of("forbidden", "Forbidden", Status.FORBIDDEN, refused.getMessage());
     }
     if (cause instanceof InvalidMessage invalid) {
       return Problem.of(

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 /**
  * Every call of the API logs in (HTTP Basic) as a user of Courier's user store, the one the broker
  * uses. {@code admin} may do everything; {@code submitter} may submit tasks, read the tasks it
- * submitted and publish to topics. No credentials or wrong ones: 401; a role that may not: 403;
+ * submitted and publish to the topics the broker's security-settings let its roles send to ({@code
+ * Topics.publish} asks the broker). No credentials or wrong ones: 401; a role that may not: 403;
  * both with a problem body.
  */
 @Provider

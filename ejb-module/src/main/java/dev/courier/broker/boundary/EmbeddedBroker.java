@@ -178,6 +178,15 @@ public class EmbeddedBroker {
     return isActive() ? broker.getActiveMQServer().getConnectionCount() : 0;
   }
 
+  /**
+   * Whether a user with these roles may send to the address, by the broker's own security-settings
+   * (broker.xml): the rule the API follows when it sends on a user's behalf.
+   */
+  public boolean maySend(java.util.Set<String> roles, String address) {
+    return broker.getActiveMQServer().getSecurityRepository().getMatch(address).stream()
+        .anyMatch(role -> role.isSend() && roles.contains(role.getName()));
+  }
+
   /** How often the broker delivers a message from this address before it dead-letters it. */
   public int maxDeliveryAttempts(String address) {
     return broker

@@ -5,6 +5,7 @@ import static dev.courier.json.Jsons.JSON;
 
 import dev.courier.broker.boundary.EmbeddedBroker;
 import dev.courier.broker.control.Management;
+import dev.courier.messaging.entity.NotPermitted;
 import dev.courier.messaging.entity.Publication;
 import dev.courier.messaging.entity.UnknownTopic;
 import dev.courier.task.control.TaskMessages;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.activemq.artemis.api.core.management.AddressControl;
 import org.apache.activemq.artemis.api.core.management.QueueControl;
 
@@ -132,11 +134,16 @@ public class Topics {
   /**
    * Publishes one message. It needs no transaction of its own (one send, nothing else to commit
    * with it): outside one the send is a plain persistent send, which the broker confirms before
-   * this returns.
+   * this returns. Courier's own account sends it, on behalf of a user whose roles must have the
+   * send permission on the topic in the broker's security-settings, as they would if the user sent
+   * it with a JMS, AMQP or STOMP client.
    */
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-  public Published publish(String topic, Publication publication) {
+  public Published publish(String topic, Publication publication, String user, Set<String> roles) {
     control(topic);
+    if (!broker.maySend(roles, topic)) {
+      throw new NotPermitted(user, roles, topic);
+    }
     try {
       TextMessage message = jms.createTextMessage(publication.body().toString());
       for (Map.Entry<String, Object> property : publication.properties().entrySet()) {

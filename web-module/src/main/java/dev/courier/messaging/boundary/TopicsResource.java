@@ -2,6 +2,7 @@ package dev.courier.messaging.boundary;
 
 import static dev.courier.json.Jsons.JSON;
 
+import dev.courier.broker.control.Accounts;
 import dev.courier.messaging.entity.Publication;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -12,8 +13,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -79,9 +85,18 @@ public class TopicsResource {
                               + " \"ttlSeconds\": 3600, \"groupKey\": \"order-17\"}")))
   @APIResponse(responseCode = "202", description = "Published: the broker has the message")
   @APIResponse(responseCode = "400", description = "Not a valid message (problem body)")
+  @APIResponse(
+      responseCode = "403",
+      description = "The broker's security-settings do not let the user's roles send to the topic")
   @APIResponse(responseCode = "404", description = "No such topic (problem body)")
-  public Response publish(@PathParam("name") String name, String body) {
-    Topics.Published published = topics.publish(name, Publication.parse(body));
+  public Response publish(
+      @PathParam("name") String name, String body, @Context SecurityContext caller) {
+    Set<String> roles =
+        Accounts.ROLES.stream()
+            .filter(caller::isUserInRole)
+            .collect(Collectors.toCollection(TreeSet::new));
+    Topics.Published published =
+        topics.publish(name, Publication.parse(body), caller.getUserPrincipal().getName(), roles);
     return Response.accepted(
             JSON.createObjectBuilder()
                 .add("messageId", published.messageId())
