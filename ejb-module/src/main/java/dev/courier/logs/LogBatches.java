@@ -1,7 +1,6 @@
 package dev.courier.logs;
 
-import static dev.courier.json.Jsons.JSON;
-
+import dev.courier.json.Jsons;
 import dev.courier.task.control.DeadLetters;
 import dev.courier.task.control.TaskMessages;
 import jakarta.ejb.Stateless;
@@ -11,12 +10,8 @@ import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
-import jakarta.jms.TextMessage;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import java.io.StringReader;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.UUID;
@@ -58,8 +53,11 @@ public class LogBatches {
         }
         taken++;
         try {
-          em.persist(LogRecord.of(json(message), sentAt(message), batch, now));
-        } catch (IllegalArgumentException | ClassCastException | DateTimeException e) {
+          em.persist(LogRecord.of(Jsons.readObject(message), sentAt(message), batch, now));
+        } catch (Jsons.UnreadableBody
+            | IllegalArgumentException
+            | ClassCastException
+            | DateTimeException e) {
           deadLetters.sendTo(DEAD_LETTERS, TOPIC, message, "not a log record: " + e.getMessage());
         }
       }
@@ -69,21 +67,6 @@ public class LogBatches {
       LOG.fine(() -> "log batch " + batch + ": " + count + " records");
     }
     return taken;
-  }
-
-  private static JsonObject json(Message message) throws JMSException {
-    if (!(message instanceof TextMessage text) || text.getText() == null) {
-      throw new IllegalArgumentException("expected a text message with a JSON object");
-    }
-    try (var reader = JSON.createReader(new StringReader(text.getText()))) {
-      JsonValue value = reader.readValue();
-      if (!(value instanceof JsonObject object)) {
-        throw new IllegalArgumentException("expected a JSON object");
-      }
-      return object;
-    } catch (jakarta.json.JsonException | ClassCastException | java.time.DateTimeException e) {
-      throw new IllegalArgumentException(e.getMessage());
-    }
   }
 
   private static Instant sentAt(Message message) throws JMSException {

@@ -1,5 +1,6 @@
 package dev.courier.notify;
 
+import dev.courier.json.Jsons;
 import dev.courier.mail.Mailer;
 import dev.courier.task.control.DeadLetters;
 import dev.courier.task.control.TaskFailure;
@@ -56,8 +57,8 @@ public class NotificationMailer implements MessageListener {
       String to = message.getStringProperty(Notifications.MAIL_TO);
       JsonValue body;
       try {
-        body = Notifications.body(message);
-      } catch (Notifications.Unusable e) {
+        body = Jsons.read(message);
+      } catch (Jsons.UnreadableBody e) {
         deadLetters.sendTo(
             Notifications.DEAD_LETTERS, Notifications.TOPIC, message, e.getMessage());
         return;

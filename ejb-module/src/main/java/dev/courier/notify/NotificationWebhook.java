@@ -1,5 +1,6 @@
 package dev.courier.notify;
 
+import dev.courier.json.Jsons;
 import dev.courier.task.control.DeadLetters;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ActivationConfigProperty;
@@ -49,8 +50,8 @@ public class NotificationWebhook implements MessageListener {
     try {
       JsonValue body;
       try {
-        body = Notifications.body(message);
-      } catch (Notifications.Unusable e) {
+        body = Jsons.read(message);
+      } catch (Jsons.UnreadableBody e) {
         deadLetters.sendTo(
             Notifications.DEAD_LETTERS, Notifications.TOPIC, message, e.getMessage());
         return;

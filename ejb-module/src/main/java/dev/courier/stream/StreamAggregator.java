@@ -1,7 +1,7 @@
 package dev.courier.stream;
 
-import static dev.courier.json.Jsons.JSON;
-
+import dev.courier.json.Jsons;
+import dev.courier.json.Jsons.UnreadableBody;
 import dev.courier.task.control.DeadLetters;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
@@ -10,12 +10,9 @@ import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
-import jakarta.jms.TextMessage;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
-import java.io.StringReader;
 import java.time.DateTimeException;
 import java.time.Instant;
 
@@ -57,7 +54,7 @@ public class StreamAggregator implements MessageListener {
       Measurement measurement;
       try {
         measurement = read(message);
-      } catch (IllegalArgumentException | DateTimeException e) {
+      } catch (UnreadableBody | IllegalArgumentException | DateTimeException e) {
         deadLetters.sendTo(TOPIC + ".dlq", TOPIC, message, "not a measurement: " + e.getMessage());
         return;
       }
@@ -69,19 +66,8 @@ public class StreamAggregator implements MessageListener {
 
   private record Measurement(String key, double value, Instant at) {}
 
-  private static Measurement read(Message message) throws JMSException {
-    if (!(message instanceof TextMessage text) || text.getText() == null) {
-      throw new IllegalArgumentException("expected a text message with a JSON object");
-    }
-    JsonValue value;
-    try (var reader = JSON.createReader(new StringReader(text.getText()))) {
-      value = reader.readValue();
-    } catch (jakarta.json.JsonException e) {
-      throw new IllegalArgumentException(e.getMessage());
-    }
-    if (!(value instanceof JsonObject json)) {
-      throw new IllegalArgumentException("expected a JSON object");
-    }
+  private static Measurement read(Message message) throws JMSException, UnreadableBody {
+    JsonObject json = Jsons.readObject(message);
     if (!(json.get("key") instanceof JsonString key)
         || key.getString().isBlank()
         || key.getString().length() > 200) {
