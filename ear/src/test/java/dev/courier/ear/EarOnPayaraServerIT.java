@@ -53,11 +53,12 @@ class EarOnPayaraServerIT {
         DOMAIN);
     asadmin("start-domain", "--domaindir", WORK.resolve("domains").toString(), DOMAIN);
     // Courier's own broker account: a system property the application (MicroProfile Config) and
-    // the resource adapter's configuration (resolved by the server) both read
+    // the resource adapter's configuration (resolved by the server) both read; the database's
+    // password
     admin(
         "create-system-properties",
-        "courier.broker.password=ear-test-secret:courier.users=ear:courier.users.ear.password=ear-pw"
-            + ":courier.users.ear.roles=admin");
+        "courier.broker.password=ear-test-secret:courier.db.password=ear-db-secret"
+            + ":courier.users=ear:courier.users.ear.password=ear-pw:courier.users.ear.roles=admin");
     admin(
         "create-resource-adapter-config",
         "--property",

@@ -81,6 +81,7 @@ final class MicroProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx768m");
     command.add("-Dcourier.broker.password=" + System.getProperty("courier.it.brokerPassword"));
+    command.add("-Dcourier.db.password=" + System.getProperty("courier.it.dbPassword"));
     String user = System.getProperty("courier.it.user");
     command.add("-Dcourier.users=" + user);
     command.add(

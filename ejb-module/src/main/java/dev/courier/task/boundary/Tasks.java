@@ -39,10 +39,11 @@ import java.util.Optional;
  */
 @DataSourceDefinition(
     name = "java:app/jdbc/courier",
-    className = "org.h2.jdbcx.JdbcDataSource",
+    className = "dev.courier.store.StoreDataSource",
     url = "${MPCONFIG=courier.db.url}",
-    user = "courier",
-    password = "courier",
+    // no default password (README "Security"); the dev profile sets one
+    user = "${MPCONFIG=courier.db.user}",
+    password = "${MPCONFIG=courier.db.password}",
     minPoolSize = 2,
     maxPoolSize = 40)
 @JMSConnectionFactoryDefinition(

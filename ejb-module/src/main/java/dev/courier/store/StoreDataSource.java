@@ -1,0 +1,146 @@
+package dev.courier.store;
+
+import java.io.PrintWriter;
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.logging.Logger;
+import javax.sql.ConnectionPoolDataSource;
+import javax.sql.DataSource;
+import javax.sql.PooledConnection;
+import javax.sql.XAConnection;
+import javax.sql.XADataSource;
+import org.h2.jdbcx.JdbcDataSource;
+
+/**
+ * The task store's data source: H2's, which connects only once it has a password. The server hands
+ * a data source the literal text {@code ${MPCONFIG=courier.db.password}} when that key has no value
+ * (it only warns), and H2 would create the database with that well-known text as its password; this
+ * one refuses every connection instead, so the deployment stops with the reason.
+ */
+public class StoreDataSource
+    implements DataSource, XADataSource, ConnectionPoolDataSource, Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  static final String NO_PASSWORD =
+      "courier.db.password (environment COURIER_DB_PASSWORD) is not set: Courier's task store has"
+          + " no default password; see README 'Security'";
+
+  private final JdbcDataSource h2 = new JdbcDataSource();
+  private boolean hasPassword;
+
+  public void setURL(String url) {
+    h2.setURL(url);
+  }
+
+  public String getURL() {
+    return h2.getURL();
+  }
+
+  public void setUrl(String url) {
+    h2.setUrl(url);
+  }
+
+  public String getUrl() {
+    return h2.getUrl();
+  }
+
+  public void setUser(String user) {
+    h2.setUser(user);
+  }
+
+  public String getUser() {
+    return h2.getUser();
+  }
+
+  /** Takes the password unless it is blank or an unresolved {@code ${...}} expression. */
+  public void setPassword(String password) {
+    hasPassword = password != null && !password.isBlank() && !password.startsWith("${");
+    h2.setPassword(hasPassword ? password : null);
+  }
+
+  public void setDescription(String description) {
+    h2.setDescription(description);
+  }
+
+  public String getDescription() {
+    return h2.getDescription();
+  }
+
+  private JdbcDataSource h2() throws SQLException {
+    if (!hasPassword) {
+      throw new SQLException(NO_PASSWORD, "28000");
+    }
+    return h2;
+  }
+
+  @Override
+  public Connection getConnection() throws SQLException {
+    return h2().getConnection();
+  }
+
+  @Override
+  public Connection getConnection(String user, String password) throws SQLException {
+    return h2().getConnection(user, password);
+  }
+
+  @Override
+  public XAConnection getXAConnection() throws SQLException {
+    return h2().getXAConnection();
+  }
+
+  @Override
+  public XAConnection getXAConnection(String user, String password) throws SQLException {
+    return h2().getXAConnection(user, password);
+  }
+
+  @Override
+  public PooledConnection getPooledConnection() throws SQLException {
+    return h2().getPooledConnection();
+  }
+
+  @Override
+  public PooledConnection getPooledConnection(String user, String password) throws SQLException {
+    return h2().getPooledConnection(user, password);
+  }
+
+  @Override
+  public PrintWriter getLogWriter() {
+    return h2.getLogWriter();
+  }
+
+  @Override
+  public void setLogWriter(PrintWriter out) {
+    h2.setLogWriter(out);
+  }
+
+  @Override
+  public void setLoginTimeout(int seconds) {
+    h2.setLoginTimeout(seconds);
+  }
+
+  @Override
+  public int getLoginTimeout() {
+    return h2.getLoginTimeout();
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    throw new SQLFeatureNotSupportedException();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> type) throws SQLException {
+    if (type.isInstance(this)) {
+      return type.cast(this);
+    }
+    return h2().unwrap(type);
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> type) throws SQLException {
+    return type.isInstance(this) || h2.isWrapperFor(type);
+  }
+}
