@@ -133,13 +133,17 @@ async function tasks(query) {
 async function task(id) {
   const render = async () => {
     const t = await api('tasks/' + encodeURIComponent(id));
-    const timeline = [['created', t.createdAt], ['due', t.runAt], ['started', t.startedAt], ['finished', t.finishedAt]]
-      .filter(([, at]) => at).map(([what, at]) => `<li>${what} ${when(at)}</li>`).join('');
+    // each failed attempt with its error, between the task's own times (startedAt is the last attempt's)
+    const failures = (t.failures || []).map(f => [`attempt ${f.attempt} failed (${f.outcome})`, f.failedAt, f.error]);
+    const timeline = [['created', t.createdAt], ['due', t.runAt], ...failures,
+      [failures.length ? `attempt ${t.attempts} started` : 'started', t.startedAt], ['finished', t.finishedAt]]
+      .filter(([, at]) => at).sort(([, a], [, b]) => Date.parse(a) - Date.parse(b))
+      .map(([what, at, error]) => `<li>${what} ${when(at)}${error ? `: <span class="error">${esc(error)}</span>` : ''}</li>`).join('');
     view.innerHTML = `<section><h2>Task ${esc(t.id)}</h2>
       <dl><dt>state</dt><dd id="task-state">${state(t.state)}</dd><dt>type</dt><dd>${esc(t.type)}</dd><dt>queue</dt><dd>${esc(t.queue)}</dd>
       <dt>attempts</dt><dd>${t.attempts}</dd><dt>priority</dt><dd>${t.priority}</dd><dt>key</dt><dd>${esc(t.key)}</dd>
       <dt>progress</dt><dd>${t.progress ? `${t.progress.percent} % ${esc(t.progress.message)}` : ''}</dd>
-      <dt>error</dt><dd class="error">${esc(t.error)}</dd><dt>timeline</dt><dd><ul>${timeline}</ul></dd></dl></section>
+      <dt>error</dt><dd class="error">${esc(t.error)}</dd><dt>timeline</dt><dd><ul id="task-timeline">${timeline}</ul></dd></dl></section>
       <section><h2>Payload</h2>${json(t.payload)}</section><section><h2>Result</h2>${json(t.result)}</section>`;
     return t;
   };

@@ -11,6 +11,7 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -172,6 +173,10 @@ class TaskLifecycleIT extends CourierIT {
       wait.until(d -> d.getCurrentUrl().endsWith("#/task/" + dead));
       wait.until(d -> d.findElement(By.id("task-state")).getText().equals("SUCCEEDED"));
       assertThat(courier.task(dead).getString("state")).isEqualTo("SUCCEEDED");
+      // the timeline keeps the attempts that failed before the dead letter was retried
+      String timeline = browser.findElement(By.id("task-timeline")).getText();
+      assertThat(timeline).contains("attempt 1 failed (FAILED)").contains("failed (DEAD)");
+      assertThat(timeline).contains("smtp down");
 
       browser.get("http://127.0.0.1:" + base.getPort() + "/#/");
       wait.until(d -> d.findElement(By.id("count-SUCCEEDED")).isDisplayed());
@@ -275,6 +280,7 @@ class TaskLifecycleIT extends CourierIT {
     assertThat(task.getInt("attempts")).isEqualTo(1);
     assertThat(task.getString("startedAt")).isNotBlank();
     assertThat(task.getString("finishedAt")).isNotBlank();
+    assertThat(task.getJsonArray("failures")).isEmpty();
   }
 
   @Test
@@ -317,6 +323,18 @@ class TaskLifecycleIT extends CourierIT {
     assertThat(dead.getInt("attempts")).isEqualTo(5);
     assertThat(dead.getString("error")).isEqualTo("disk on fire");
     assertThat(dead.getString("finishedAt")).isNotBlank();
+    List<JsonObject> failures = dead.getJsonArray("failures").getValuesAs(JsonObject.class);
+    assertThat(failures).extracting(f -> f.getInt("attempt")).containsExactly(1, 2, 3, 4, 5);
+    assertThat(failures)
+        .extracting(f -> f.getString("outcome"))
+        .containsExactly("FAILED", "FAILED", "FAILED", "FAILED", "DEAD");
+    assertThat(failures)
+        .allSatisfy(
+            f -> {
+              assertThat(f.getString("error")).isEqualTo("disk on fire");
+              assertThat(Instant.parse(f.getString("failedAt")))
+                  .isAfterOrEqualTo(Instant.parse(f.getString("startedAt")));
+            });
 
     await()
         .atMost(Courier.patience())

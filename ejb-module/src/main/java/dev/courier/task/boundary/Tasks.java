@@ -6,6 +6,7 @@ import dev.courier.task.control.Handlers;
 import dev.courier.task.control.IdempotencyKeys;
 import dev.courier.task.control.TaskMessages;
 import dev.courier.task.control.TaskPolicies;
+import dev.courier.task.entity.FailedAttempt;
 import dev.courier.task.entity.InvalidTaskRequest;
 import dev.courier.task.entity.Task;
 import dev.courier.task.entity.TaskFilter;
@@ -197,6 +198,13 @@ public class Tasks {
 
   public Optional<Task> find(String id) {
     return Optional.ofNullable(em.find(Task.class, id));
+  }
+
+  /** The task's failed attempts, oldest first. */
+  public List<FailedAttempt> failures(String id) {
+    return em.createNamedQuery(FailedAttempt.OF_TASK, FailedAttempt.class)
+        .setParameter("taskId", id)
+        .getResultList();
   }
 
   /** Counts and timings of the tasks whose key starts with {@code keyPrefix}. */

@@ -1,5 +1,6 @@
 package dev.courier.task.control;
 
+import dev.courier.task.entity.FailedAttempt;
 import dev.courier.task.entity.Task;
 import dev.courier.task.entity.TaskRequest;
 import dev.courier.task.entity.TaskState;
@@ -89,7 +90,9 @@ public class TaskAttempts {
   /** Records a failed attempt; answers the state the task is in now. */
   public TaskState fail(String taskId, String reason, boolean lastAttempt) {
     Task task = em.find(Task.class, taskId, LockModeType.PESSIMISTIC_WRITE);
-    task.fail(reason, lastAttempt, Instant.now());
+    Instant now = Instant.now();
+    task.fail(reason, lastAttempt, now);
+    em.persist(FailedAttempt.of(task, reason, now));
     return task.state();
   }
 

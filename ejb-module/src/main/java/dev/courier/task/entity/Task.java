@@ -217,7 +217,7 @@ public class Task {
     state = target;
   }
 
-  private static String truncate(String reason) {
+  static String truncate(String reason) {
     if (reason == null) {
       return null;
     }

@@ -153,15 +153,20 @@ public class TasksResource {
 
   @GET
   @Path("{id}")
-  @Operation(summary = "A task: state, attempts, progress, result, error, times")
+  @Operation(
+      summary =
+          "A task: state, attempts, progress, result, error, times, and each failed attempt"
+              + " (failures: attempt, startedAt, failedAt, outcome, error)")
   @APIResponse(responseCode = "404", description = "no such task")
   public String find(@PathParam("id") String id) {
-    return tasks
-        .find(id)
-        .filter(this::mayRead)
-        .orElseThrow(() -> new NotFoundException("there is no task with id " + id))
-        .toJson()
-        .toString();
+    Task task =
+        tasks
+            .find(id)
+            .filter(this::mayRead)
+            .orElseThrow(() -> new NotFoundException("there is no task with id " + id));
+    JsonArrayBuilder failures = JSON.createArrayBuilder();
+    tasks.failures(id).forEach(failure -> failures.add(failure.toJson()));
+    return JSON.createObjectBuilder(task.toJson()).add("failures", failures).build().toString();
   }
 
   /** An admin reads every task; a submitter the tasks it submitted. */
