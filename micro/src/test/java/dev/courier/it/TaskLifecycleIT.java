@@ -95,6 +95,19 @@ class TaskLifecycleIT extends CourierIT {
     await()
         .atMost(Courier.patience())
         .until(() -> courier.get("queues/serial").json().asJsonObject().getInt("deadLetters") > 0);
+    // the broker keeps each dead letter once: the address holds its declared queue and no other
+    String dlqAddress =
+        "org.apache.activemq.artemis:broker=%22courier%22,component=addresses,"
+            + "address=%22courier.tasks.serial.dlq%22";
+    var queueNames = call.apply(admin, "read/" + dlqAddress + "/QueueNames");
+    assertThat(queueNames.statusCode()).as(queueNames.body()).isEqualTo(200);
+    assertThat(
+            Json.createReader(new StringReader(queueNames.body()))
+                .readObject()
+                .getJsonArray("value")
+                .getValuesAs(jakarta.json.JsonString.class))
+        .extracting(jakarta.json.JsonString::getString)
+        .containsExactly("courier.tasks.serial.dlq");
     var removed = call.apply(admin, "exec/" + dlq + "/removeAllMessages()");
     assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
     assertThat(Json.createReader(new StringReader(removed.body())).readObject().getInt("status"))
@@ -177,6 +190,9 @@ class TaskLifecycleIT extends CourierIT {
       String timeline = browser.findElement(By.id("task-timeline")).getText();
       assertThat(timeline).contains("attempt 1 failed (FAILED)").contains("failed (DEAD)");
       assertThat(timeline).contains("smtp down");
+      Files.write(
+          shots.resolve("dashboard-retried-task.png"),
+          browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
 
       browser.get("http://127.0.0.1:" + base.getPort() + "/#/");
       wait.until(d -> d.findElement(By.id("count-SUCCEEDED")).isDisplayed());
