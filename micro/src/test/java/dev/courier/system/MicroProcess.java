@@ -120,12 +120,17 @@ final class MicroProcess implements AutoCloseable {
             });
   }
 
-  /** Stops the JVM as Ctrl-C or a service manager would (SIGTERM), and waits for it. */
-  void stop() throws InterruptedException {
+  /**
+   * Stops the JVM as Ctrl-C or a service manager would (SIGTERM), and waits for it; answers whether
+   * it went by itself within 30 s (otherwise it is killed).
+   */
+  boolean stop() throws InterruptedException {
     process.destroy();
-    if (!process.waitFor(90, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    if (process.waitFor(30, TimeUnit.SECONDS)) {
+      return true;
     }
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    return false;
   }
 
   /** Starts it again with the same data and settings. */

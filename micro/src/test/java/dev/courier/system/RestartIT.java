@@ -64,7 +64,8 @@ class RestartIT {
       assertThat(streamsSubscription(courier).getInt("depth")).isEqualTo(3);
 
       Instant stopped = Instant.now();
-      courier.stop();
+      // a service manager's stop: Courier undeploys and exits by itself, within its grace period
+      assertThat(courier.stop()).as("Courier exits on SIGTERM within 30 s").isTrue();
       courier.restart();
       Instant ready = Instant.now();
       long onceBefore = Api.count(courier, "schedule:tick-once:");
