@@ -44,6 +44,9 @@ final class PubSub {
   private final Duration timeout;
   private final HttpClient http = HttpClient.newHttpClient();
 
+  /** Messages a request in the HTTP batch measurement. */
+  private static final int API_BATCH = 100;
+
   PubSub(
       String courierBroker,
       String user,
@@ -87,15 +90,19 @@ final class PubSub {
       for (int subscribers : List.of(1, 4)) {
         print(
             "raw Artemis (this JVM), JMS publish, " + subscribers + " sub",
-            measure("tcp://127.0.0.1:61699", subscribers, false),
+            measure("tcp://127.0.0.1:61699", subscribers, 0),
             subscribers);
         print(
             "Courier broker, JMS publish, " + subscribers + " sub",
-            measure(courierBroker, subscribers, false),
+            measure(courierBroker, subscribers, 0),
             subscribers);
         print(
             "Courier, publish over HTTP API, " + subscribers + " sub",
-            measure(courierBroker, subscribers, true),
+            measure(courierBroker, subscribers, 1),
+            subscribers);
+        print(
+            "Courier, HTTP API, batches of " + API_BATCH + ", " + subscribers + " sub",
+            measure(courierBroker, subscribers, API_BATCH),
             subscribers);
       }
     } finally {
@@ -107,8 +114,11 @@ final class PubSub {
     System.out.printf("%-52s %12.0f %16.0f%n", name, perSecond, perSecond * subscribers);
   }
 
-  /** Messages per second from the first publish until every subscriber has them all. */
-  private double measure(String broker, int subscribers, boolean overApi) throws Exception {
+  /**
+   * Messages per second from the first publish until every subscriber has them all; published with
+   * JMS ({@code perRequest} 0) or over the HTTP API, {@code perRequest} messages a request.
+   */
+  private double measure(String broker, int subscribers, int perRequest) throws Exception {
     String topic = "bench.pubsub." + UUID.randomUUID();
     CountDownLatch all = new CountDownLatch(messages * subscribers);
     List<Connection> connections = new ArrayList<>();
@@ -135,9 +145,11 @@ final class PubSub {
         sends.add(
             pool.submit(
                 () -> {
-                  if (overApi) {
-                    for (int i = next.getAndIncrement(); i < messages; i = next.getAndIncrement()) {
-                      publishOverApi(topic, i);
+                  if (perRequest > 0) {
+                    for (int i = next.getAndAdd(perRequest);
+                        i < messages;
+                        i = next.getAndAdd(perRequest)) {
+                      publishOverApi(topic, i, Math.min(perRequest, messages - i), perRequest > 1);
                     }
                     return null;
                   }
@@ -171,7 +183,12 @@ final class PubSub {
     }
   }
 
-  private void publishOverApi(String topic, int i) throws Exception {
+  private void publishOverApi(String topic, int first, int count, boolean batch) throws Exception {
+    StringBuilder body = new StringBuilder(batch ? "[" : "");
+    for (int i = first; i < first + count; i++) {
+      body.append(i == first ? "" : ",").append("{\"body\":{\"n\":").append(i).append("}}");
+    }
+    body.append(batch ? "]" : "");
     String basic =
         java.util.Base64.getEncoder()
             .encodeToString(
@@ -181,7 +198,7 @@ final class PubSub {
             HttpRequest.newBuilder(api.resolve("topics/" + topic + "/messages"))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Basic " + basic)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"body\":{\"n\":" + i + "}}"))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 202) {

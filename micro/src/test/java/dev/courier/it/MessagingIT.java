@@ -637,6 +637,60 @@ class MessagingIT extends CourierIT {
     assertThat(courier.get("streams/measurements?windowSeconds=0").status()).isEqualTo(400);
   }
 
+  @Test
+  void aBatchIsPublishedWholeInOneRequestOrNotAtAll() {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    StringBuilder batch = new StringBuilder("[");
+    for (int v = 1; v <= 50; v++) {
+      batch.append(v == 1 ? "" : ",");
+      batch.append("{\"body\":{\"key\":\"batch-" + run + "\",\"value\":" + v + "}}");
+    }
+    var published = courier.post("topics/measurements/messages", "application/json", batch + "]");
+    assertThat(published.status()).as(published.body()).isEqualTo(202);
+    JsonObject answer = published.json().asJsonObject();
+    assertThat(answer.getInt("published")).isEqualTo(50);
+    assertThat(answer.getJsonArray("messageIds").getValuesAs(jakarta.json.JsonString.class))
+        .hasSize(50)
+        .doesNotHaveDuplicates();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              JsonObject aggregate = key("batch-" + run, 60);
+              assertThat(aggregate.getInt("count")).isEqualTo(50);
+              assertThat(aggregate.getJsonNumber("mean").doubleValue()).isEqualTo(25.5);
+            });
+
+    // one bad message refuses the whole batch, and says which one
+    String refused = "refused-" + run;
+    var bad =
+        courier.post(
+            "topics/measurements/messages",
+            "application/json",
+            "[{\"body\":{\"key\":\""
+                + refused
+                + "\",\"value\":1}},{\"body\":{\"key\":\""
+                + refused
+                + "\",\"value\":2},\"priority\":42}]");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.problem().getString("detail")).startsWith("message 1 of the batch:");
+    StringBuilder tooMany = new StringBuilder("[");
+    for (int i = 0; i <= 1000; i++) {
+      tooMany.append(i == 0 ? "" : ",").append("{\"body\":1}");
+    }
+    for (String refusedBatch : List.of("[]", tooMany + "]", "[1]")) {
+      var response = courier.post("topics/measurements/messages", "application/json", refusedBatch);
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.problem().getString("title")).isEqualTo("Invalid message");
+    }
+    // the one good message of the refused batch was not published: a later one is counted alone
+    publish("measurements", "{\"body\":{\"key\":\"" + refused + "\",\"value\":7}}");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(key(refused, 60).getInt("count")).isEqualTo(1));
+    assertThat(key(refused, 60).getJsonNumber("max").doubleValue()).isEqualTo(7.0);
+  }
+
   private JsonObject key(String key, int window) {
     var keys =
         courier

@@ -2,14 +2,16 @@ package dev.courier.messaging.entity;
 
 import static dev.courier.json.Jsons.JSON;
 
+import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.stream.JsonParsingException;
 import java.io.StringReader;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -31,18 +33,50 @@ public record Publication(
   private static final long MAX_TTL_SECONDS = Duration.ofDays(366).toSeconds();
   private static final int MAX_GROUP_KEY = 200;
 
-  public static Publication parse(String json) {
+  /** The most messages one request publishes (a JSON array of them). */
+  public static final int MAX_BATCH = 1000;
+
+  /** What one publishing request asks for: one message, or a batch of them. */
+  public record Request(List<Publication> messages, boolean batch) {}
+
+  /**
+   * One message (a JSON object) or a batch (an array of 1 to {@value #MAX_BATCH} such objects); a
+   * batch with one bad message is refused whole, naming the message by its index.
+   */
+  public static Request parse(String json) {
+    JsonValue value = read(json);
+    if (value instanceof JsonObject object) {
+      return new Request(List.of(of(object)), false);
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw new InvalidMessage(
+          "expected a JSON object with a 'body' field, or an array of them; got "
+              + value.getValueType());
+    }
+    if (array.isEmpty() || array.size() > MAX_BATCH) {
+      throw new InvalidMessage(
+          "a batch has 1 to " + MAX_BATCH + " messages; this one has " + array.size());
+    }
+    List<Publication> batch = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      try {
+        if (!(array.get(i) instanceof JsonObject object)) {
+          throw new InvalidMessage("expected a JSON object with a 'body' field");
+        }
+        batch.add(of(object));
+      } catch (InvalidMessage e) {
+        throw new InvalidMessage("message " + i + " of the batch: " + e.getMessage());
+      }
+    }
+    return new Request(batch, true);
+  }
+
+  private static JsonValue read(String json) {
     if (json == null || json.isBlank()) {
       throw new InvalidMessage("the body is empty; expected a JSON object with a 'body' field");
     }
     try (var reader = JSON.createReader(new StringReader(json))) {
-      JsonValue value = reader.readValue();
-      if (!(value instanceof JsonObject object)) {
-        throw new InvalidMessage("expected a JSON object, got " + value.getValueType());
-      }
-      return of(object);
-    } catch (JsonParsingException e) {
-      throw new InvalidMessage("not valid JSON: " + e.getMessage());
+      return reader.readValue();
     } catch (jakarta.json.JsonException e) {
       throw new InvalidMessage("not valid JSON: " + e.getMessage());
     }

@@ -7,6 +7,7 @@ import dev.courier.messaging.entity.Publication;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -70,21 +72,36 @@ public class TopicsResource {
   @POST
   @Path("{name}/messages")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Publish a message to every subscription of the topic")
+  @Operation(
+      summary =
+          "Publish a message to every subscription of the topic, or a batch of up to 1000 (a JSON"
+              + " array of messages, published in one transaction: all or none)")
   @RequestBody(
       content =
           @Content(
               mediaType = MediaType.APPLICATION_JSON,
-              examples =
-                  @ExampleObject(
-                      name = "notification",
-                      value =
-                          "{\"body\": {\"subject\": \"Order 17 shipped\", \"text\": \"It is on"
-                              + " its way.\"}, \"properties\": {\"mailTo\": \"ada@example.com\","
-                              + " \"event\": \"order.shipped\"}, \"priority\": 5,"
-                              + " \"ttlSeconds\": 3600, \"groupKey\": \"order-17\"}")))
-  @APIResponse(responseCode = "202", description = "Published: the broker has the message")
-  @APIResponse(responseCode = "400", description = "Not a valid message (problem body)")
+              examples = {
+                @ExampleObject(
+                    name = "notification",
+                    value =
+                        "{\"body\": {\"subject\": \"Order 17 shipped\", \"text\": \"It is on"
+                            + " its way.\"}, \"properties\": {\"mailTo\": \"ada@example.com\","
+                            + " \"event\": \"order.shipped\"}, \"priority\": 5,"
+                            + " \"ttlSeconds\": 3600, \"groupKey\": \"order-17\"}"),
+                @ExampleObject(
+                    name = "batch",
+                    value =
+                        "[{\"body\": {\"key\": \"sensor-1\", \"value\": 21.5}},"
+                            + " {\"body\": {\"key\": \"sensor-2\", \"value\": 19.0}}]")
+              }))
+  @APIResponse(
+      responseCode = "202",
+      description =
+          "Published: the broker has the message ({messageId, topic, publishedAt}) or the whole"
+              + " batch ({topic, published, messageIds, publishedAt})")
+  @APIResponse(
+      responseCode = "400",
+      description = "Not a valid message, or a batch with one (problem body naming its index)")
   @APIResponse(
       responseCode = "403",
       description = "The broker's security-settings do not let the user's roles send to the topic")
@@ -95,16 +112,25 @@ public class TopicsResource {
         Accounts.ROLES.stream()
             .filter(caller::isUserInRole)
             .collect(Collectors.toCollection(TreeSet::new));
-    Topics.Published published =
-        topics.publish(name, Publication.parse(body), caller.getUserPrincipal().getName(), roles);
-    return Response.accepted(
-            JSON.createObjectBuilder()
-                .add("messageId", published.messageId())
-                .add("topic", published.topic())
-                .add("publishedAt", published.at().toString())
-                .build()
-                .toString())
-        .type(MediaType.APPLICATION_JSON)
-        .build();
+    String user = caller.getUserPrincipal().getName();
+    Publication.Request request = Publication.parse(body);
+    JsonObjectBuilder answer = JSON.createObjectBuilder();
+    if (request.batch()) {
+      List<Topics.Published> published = topics.publishAll(name, request.messages(), user, roles);
+      JsonArrayBuilder ids = JSON.createArrayBuilder();
+      published.forEach(p -> ids.add(p.messageId()));
+      answer
+          .add("topic", name)
+          .add("published", published.size())
+          .add("messageIds", ids)
+          .add("publishedAt", published.get(published.size() - 1).at().toString());
+    } else {
+      Topics.Published published = topics.publish(name, request.messages().get(0), user, roles);
+      answer
+          .add("messageId", published.messageId())
+          .add("topic", published.topic())
+          .add("publishedAt", published.at().toString());
+    }
+    return Response.accepted(answer.build().toString()).type(MediaType.APPLICATION_JSON).build();
   }
 }
