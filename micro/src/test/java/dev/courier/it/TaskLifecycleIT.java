@@ -33,8 +33,8 @@ class TaskLifecycleIT extends CourierIT {
 
   /**
    * The Artemis console at /console (Hawtio with Jolokia) reads the embedded broker: only a
-   * logged-in admin of Courier's user store gets in; it sees the queue depth the API reports and
-   * can empty a dead-letter queue.
+   * logged-in admin of Courier's user store gets in; it sees the queue depth the API reports,
+   * deletes a dead letter and retries the others, whose tasks then run afresh.
    */
   @Test
   void theArtemisConsoleWantsAnAdminAndReadsCourierQueues() throws Exception {
@@ -83,18 +83,40 @@ class TaskLifecycleIT extends CourierIT {
       courier.post("queues/serial/resume", "application/json", "");
     }
 
+    // three dead letters: two whose dependency recovers (one dead-lettered by the broker after
+    // its attempts, one by Courier at once for a permanent failure) and one that never recovers
+    java.time.Instant recovers = java.time.Instant.now().plusSeconds(8);
+    String failing = "\"message\":\"db down\",\"until\":\"" + recovers + "\"";
+    String recovered =
+        courier
+            .submit("{\"type\":\"fail\",\"queue\":\"serial\",\"payload\":{" + failing + "}}")
+            .json()
+            .asJsonObject()
+            .getString("id");
+    String permanent =
+        courier
+            .submit(
+                "{\"type\":\"fail\",\"queue\":\"serial\",\"payload\":{"
+                    + failing
+                    + ",\"permanent\":true}}")
+            .json()
+            .asJsonObject()
+            .getString("id");
     String hopeless =
         courier
             .submit("{\"type\":\"fail\",\"queue\":\"serial\"}")
             .json()
             .asJsonObject()
             .getString("id");
+    for (String id : List.of(recovered, permanent, hopeless)) {
+      await()
+          .atMost(Courier.patience())
+          .until(() -> courier.task(id).getString("state").equals("DEAD"));
+    }
+    assertThat(courier.task(permanent).getInt("attempts")).isEqualTo(1);
     await()
         .atMost(Courier.patience())
-        .until(() -> courier.task(hopeless).getString("state").equals("DEAD"));
-    await()
-        .atMost(Courier.patience())
-        .until(() -> courier.get("queues/serial").json().asJsonObject().getInt("deadLetters") > 0);
+        .until(() -> courier.get("queues/serial").json().asJsonObject().getInt("deadLetters") == 3);
     // the broker keeps each dead letter once: the address holds its declared queue and no other
     String dlqAddress =
         "org.apache.activemq.artemis:broker=%22courier%22,component=addresses,"
@@ -108,11 +130,35 @@ class TaskLifecycleIT extends CourierIT {
                 .getValuesAs(jakarta.json.JsonString.class))
         .extracting(jakarta.json.JsonString::getString)
         .containsExactly("courier.tasks.serial.dlq");
-    var removed = call.apply(admin, "exec/" + dlq + "/removeAllMessages()");
+
+    // delete one dead letter from the console, by a filter on its task
+    var removed =
+        call.apply(
+            admin,
+            "exec/"
+                + dlq
+                + "/removeMessages(java.lang.String)/courier_task_id%20%3D%20%27"
+                + hopeless
+                + "%27");
     assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
-    assertThat(Json.createReader(new StringReader(removed.body())).readObject().getInt("status"))
-        .as(removed.body())
-        .isEqualTo(200);
+    JsonObject removal = Json.createReader(new StringReader(removed.body())).readObject();
+    assertThat(removal.getInt("status")).as(removed.body()).isEqualTo(200);
+    assertThat(removal.getInt("value")).as(removed.body()).isEqualTo(1);
+
+    // retry the rest from the console once the dependency is back: each task starts afresh
+    await().atMost(Duration.ofSeconds(30)).until(() -> java.time.Instant.now().isAfter(recovers));
+    var retried = call.apply(admin, "exec/" + dlq + "/retryMessages()");
+    assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+    assertThat(Json.createReader(new StringReader(retried.body())).readObject().getInt("value"))
+        .as(retried.body())
+        .isEqualTo(2);
+    for (String id : List.of(recovered, permanent)) {
+      await()
+          .atMost(Courier.patience())
+          .until(() -> courier.task(id).getString("state").equals("SUCCEEDED"));
+      assertThat(courier.task(id).getInt("attempts")).as(id).isEqualTo(1);
+    }
+    assertThat(courier.task(hopeless).getString("state")).isEqualTo("DEAD");
     assertThat(courier.get("queues/serial").json().asJsonObject().getInt("deadLetters")).isZero();
   }
 

@@ -14,7 +14,8 @@ import java.time.format.DateTimeParseException;
 /**
  * {@code fail}: throws {@code payload.message}, to show retries and dead letters. With {@code
  * payload.until} (an ISO-8601 instant) it fails only before that instant, like a dependency that is
- * down for a while.
+ * down for a while; with {@code "permanent": true} the failure is one no retry can mend (DEAD after
+ * one attempt).
  */
 @ApplicationScoped
 @TaskType("fail")
@@ -32,6 +33,9 @@ public class FailHandler implements TaskHandler {
         throw new TaskFailure("'until' must be an ISO-8601 instant such as 2026-12-01T09:00:00Z");
       }
     }
-    throw new TaskFailure(task.payload().getString("message", "failed on purpose"));
+    String message = task.payload().getString("message", "failed on purpose");
+    throw task.payload().getBoolean("permanent", false)
+        ? TaskFailure.permanent(message)
+        : new TaskFailure(message);
   }
 }

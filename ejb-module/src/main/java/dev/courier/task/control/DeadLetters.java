@@ -26,15 +26,26 @@ public class DeadLetters {
   @JMSConnectionFactory(TaskMessages.CONNECTION_FACTORY)
   JMSContext jms;
 
-  /** Dead-letters a message from a task queue. */
+  /**
+   * Dead-letters a message from a task queue. It carries the broker's own marks of where a dead
+   * letter came from ({@code _AMQ_ORIG_ADDRESS}, {@code _AMQ_ORIG_QUEUE}), as a message the broker
+   * dead-lettered does, so that the Artemis console's or CLI's retry sends it back to its queue.
+   */
   public void send(Message message, String queue, String reason) throws JMSException {
-    sendTo(TaskQueues.deadLetterAddress(queue), TaskQueues.address(queue), message, reason);
+    deadLetter(
+        TaskQueues.deadLetterAddress(queue), TaskQueues.address(queue), message, reason, true);
   }
 
   /**
    * Dead-letters a message that came from {@code from} (a queue or topic) to {@code deadLetters}.
    */
   public void sendTo(String deadLetters, String from, Message message, String reason)
+      throws JMSException {
+    deadLetter(deadLetters, from, message, reason, false);
+  }
+
+  private void deadLetter(
+      String deadLetters, String from, Message message, String reason, boolean returnable)
       throws JMSException {
     String originalId = message.getJMSMessageID();
     Map<String, Object> properties = new LinkedHashMap<>();
@@ -54,6 +65,10 @@ public class DeadLetters {
     }
     message.setStringProperty(TaskMessages.DEAD_REASON, reason);
     message.setStringProperty(TaskMessages.ORIGINAL_QUEUE, from);
+    if (returnable) {
+      message.setStringProperty(TaskMessages.BROKER_ORIGINAL_ADDRESS, from);
+      message.setStringProperty(TaskMessages.BROKER_ORIGINAL_QUEUE, from);
+    }
     if (originalId != null) {
       message.setStringProperty(TaskMessages.ORIGINAL_MESSAGE_ID, originalId);
     }

@@ -14,6 +14,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * Records each step of an attempt in a transaction of its own, apart from the consumer's: a failed
@@ -24,6 +25,8 @@ import java.util.Optional;
 @Stateless
 @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
 public class TaskAttempts {
+
+  private static final Logger LOG = Logger.getLogger(TaskAttempts.class.getName());
 
   @PersistenceContext EntityManager em;
   @Inject IdempotencyKeys keys;
@@ -37,11 +40,19 @@ public class TaskAttempts {
       String queue,
       Integer timeoutSeconds) {}
 
-  /** Starts an attempt of a stored task; empty if it must not run (finished or cancelled). */
-  public Optional<Attempt> start(String taskId) throws TaskNotFound {
+  /**
+   * Starts an attempt of a stored task; empty if it must not run (finished or cancelled). A dead
+   * task whose dead letter was {@code retried} from outside Courier (the Artemis console or CLI)
+   * starts afresh, as one retried through Courier's API does.
+   */
+  public Optional<Attempt> start(String taskId, boolean retried) throws TaskNotFound {
     Task task = em.find(Task.class, taskId, LockModeType.PESSIMISTIC_WRITE);
     if (task == null) {
       throw new TaskNotFound(taskId);
+    }
+    if (retried && task.state() == TaskState.DEAD) {
+      LOG.info(() -> "task " + taskId + " is back from its dead-letter queue: it starts afresh");
+      task.retry();
     }
     return begin(task);
   }

@@ -23,6 +23,14 @@ public final class TaskMessages {
 
   public static final String ORIGINAL_QUEUE = "courier_original_queue";
   public static final String ORIGINAL_MESSAGE_ID = "courier_original_message_id";
+
+  /**
+   * The broker's marks on a dead letter (or an expired message) of where it was; a message that
+   * carries them back on a task queue was retried from a dead-letter queue.
+   */
+  public static final String BROKER_ORIGINAL_ADDRESS = "_AMQ_ORIG_ADDRESS";
+
+  public static final String BROKER_ORIGINAL_QUEUE = "_AMQ_ORIG_QUEUE";
   public static final String CONNECTION_FACTORY = "java:app/jms/courier";
 
   /** Multicast address on which instances tell each other to cancel running tasks. */

@@ -70,7 +70,7 @@ public class TaskRunner {
         if (deferredByRateLimit(message, taskId, queue)) {
           return true;
         }
-        attempt = startWhenStored(taskId);
+        attempt = startWhenStored(taskId, retriedFromDeadLetters(message));
       }
     } catch (Undeliverable e) {
       deadLetters.send(message, queue, e.getMessage());
@@ -88,12 +88,12 @@ public class TaskRunner {
    * a moment here, rather than rolling back at once, keeps that race from costing the task one of
    * its delivery attempts.
    */
-  private Optional<Attempt> startWhenStored(String taskId)
+  private Optional<Attempt> startWhenStored(String taskId, boolean retried)
       throws TaskNotFound, InterruptedException {
     long wait = 5;
     while (true) {
       try {
-        return attempts.start(taskId);
+        return attempts.start(taskId, retried);
       } catch (TaskNotFound e) {
         if (wait > 1_000) {
           throw e;
@@ -102,6 +102,14 @@ public class TaskRunner {
         wait *= 2;
       }
     }
+  }
+
+  /**
+   * A dead letter sent back to its queue by the Artemis console or CLI (their retry) rather than by
+   * Courier's API, which puts the task back in its queue before it moves the message.
+   */
+  private static boolean retriedFromDeadLetters(Message message) throws JMSException {
+    return message.propertyExists(TaskMessages.BROKER_ORIGINAL_ADDRESS);
   }
 
   /**
