@@ -169,6 +169,45 @@ async function queuesView() {
   queues((await api('tasks/summary?minutes=1')).byQueue, await api('queues'));
 }
 
+async function topics() {
+  const render = async () => {
+    const [all, expired] = await Promise.all([api('topics'), api('messages/expired?limit=20')]);
+    view.innerHTML = `<section><h2>Publish</h2>
+      <form class="filters" id="publish">
+        <select id="publish-topic">${all.map(t => `<option>${esc(t.name)}</option>`).join('')}</select>
+        <input id="publish-body" placeholder='body, e.g. {"key":"sensor-1","value":21.5}' value='{"key":"sensor-1","value":21.5}' size="36">
+        <input id="publish-properties" placeholder='properties, e.g. {"region":"eu"}' size="24">
+        <button class="primary" id="publish-button">Publish</button> <span id="published"></span>
+      </form></section>
+      ${all.map(t => `<section id="topic-${esc(t.name)}"><h2>Topic ${esc(t.name)}</h2>
+      <p class="muted">dead letters (${esc(t.deadLetterQueue)}): ${t.deadLetters}</p>
+      <table><tr><th>subscription</th><th>durable</th><th>selector</th><th>consumers</th><th>depth</th><th>in flight</th><th>delivered</th><th></th></tr>
+      ${t.subscriptions.map(s => `<tr id="subscription-${esc(s.name)}"><td>${esc(s.name)}${s.paused ? ' <b class="FAILED">paused</b>' : ''}</td>
+      <td>${s.durable}</td><td><code>${esc(s.selector)}</code></td><td>${s.consumers}</td><td>${s.depth}</td><td>${s.inFlight}</td><td>${s.delivered}</td>
+      <td><button data-topic="${esc(t.name)}" data-subscription="${esc(s.name)}" data-action="${s.paused ? 'resume' : 'pause'}">${s.paused ? 'Resume' : 'Pause'}</button></td></tr>`).join('')}
+      </table></section>`).join('')}
+      <section><h2>Expired messages (${expired.total})</h2><table><tr><th>message</th><th>from</th><th>expired</th></tr>
+      ${expired.items.map(m => `<tr><td>${esc(m.originalMessageId || m.messageId)}</td><td>${esc(m.originalQueue || m.originalAddress)}</td><td>${when(m.expiredAt)}</td></tr>`).join('')}
+      </table></section>`;
+    document.querySelectorAll('section[id^="topic-"] button').forEach(b => b.addEventListener('click', async () => {
+      await api(`topics/${b.dataset.topic}/subscriptions/${b.dataset.subscription}/${b.dataset.action}`, { method: 'POST' });
+      await render();
+    }));
+    document.getElementById('publish').addEventListener('submit', async event => {
+      event.preventDefault();
+      const out = document.getElementById('published');
+      try {
+        const properties = document.getElementById('publish-properties').value;
+        const message = await api(`topics/${encodeURIComponent(document.getElementById('publish-topic').value)}/messages`, {
+          method: 'POST', body: JSON.stringify({ body: JSON.parse(document.getElementById('publish-body').value),
+            ...(properties ? { properties: JSON.parse(properties) } : {}) }) });
+        out.innerHTML = `published <code id="published-id">${esc(message.messageId)}</code>`;
+      } catch (e) { out.innerHTML = `<span class="error">${esc(e.message)}</span>`; }
+    });
+  };
+  await render();
+}
+
 async function deadLetters(queue) {
   const render = async () => {
     const letters = await api(`queues/${encodeURIComponent(queue)}/dead-letters?limit=200`);
@@ -199,6 +238,7 @@ async function route() {
     else if (page === 'task') await task(decodeURIComponent(arg));
     else if (page === 'schedules') await schedules();
     else if (page === 'queues') await queuesView();
+    else if (page === 'topics') await topics();
     else if (page === 'dead-letters') await deadLetters(decodeURIComponent(arg));
     else await overview();
   } catch (e) {

@@ -240,6 +240,41 @@ class TaskLifecycleIT extends CourierIT {
           shots.resolve("dashboard-retried-task.png"),
           browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
 
+      // topics: subscriptions with their selectors, publishing, pausing a subscription
+      browser.get("http://127.0.0.1:" + base.getPort() + "/#/topics");
+      wait.until(d -> d.findElement(By.id("subscription-notifications-mail")).isDisplayed());
+      assertThat(browser.findElement(By.id("subscription-notifications-mail")).getText())
+          .contains("mailTo IS NOT NULL");
+      String sensor = "dashboard-" + UUID.randomUUID();
+      new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("publish-topic")))
+          .selectByVisibleText("measurements");
+      browser.findElement(By.id("publish-body")).clear();
+      browser
+          .findElement(By.id("publish-body"))
+          .sendKeys("{\"key\":\"" + sensor + "\",\"value\":42}");
+      browser.findElement(By.id("publish-button")).click();
+      wait.until(d -> d.findElement(By.id("published-id")).getText().startsWith("ID:"));
+      await()
+          .atMost(Courier.patience())
+          .until(
+              () ->
+                  courier
+                          .get("streams/measurements?windowSeconds=300&key=" + sensor)
+                          .json()
+                          .asJsonObject()
+                          .getInt("count")
+                      == 1);
+      By streams = By.cssSelector("#subscription-measurements-streams button");
+      wait.until(d -> d.findElement(streams)).click();
+      wait.until(d -> d.findElement(streams).getText().equals("Resume"));
+      assertThat(browser.findElement(By.id("subscription-measurements-streams")).getText())
+          .contains("paused");
+      Files.write(
+          shots.resolve("dashboard-topics.png"),
+          browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+      wait.until(d -> d.findElement(streams)).click();
+      wait.until(d -> d.findElement(streams).getText().equals("Pause"));
+
       browser.get("http://127.0.0.1:" + base.getPort() + "/#/");
       wait.until(d -> d.findElement(By.id("count-SUCCEEDED")).isDisplayed());
       Files.write(
