@@ -4,6 +4,7 @@ import static dev.courier.json.Jsons.JSON;
 
 import dev.courier.task.boundary.Tasks.Page;
 import dev.courier.task.boundary.Tasks.Submission;
+import dev.courier.task.control.TaskRetention;
 import dev.courier.task.entity.InvalidTaskRequest;
 import dev.courier.task.entity.Task;
 import dev.courier.task.entity.TaskFilter;
@@ -51,6 +52,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class TasksResource {
 
   @Inject Tasks tasks;
+  @Inject TaskRetention retention;
   @Context UriInfo uri;
   @Context SecurityContext caller;
 
@@ -189,6 +191,37 @@ public class TasksResource {
             task.state() == TaskState.PROCESSING ? Response.Status.ACCEPTED : Response.Status.OK)
         .entity(task.toJson().toString())
         .build();
+  }
+
+  /**
+   * Removes finished tasks (and their failed attempts): {@code
+   * ?finishedBefore=2026-12-01T00:00:00Z[&state=SUCCEEDED,CANCELLED,DEAD]}, all three states unless
+   * narrowed. The retention sweep does the same for SUCCEEDED and CANCELLED tasks on its own.
+   */
+  @DELETE
+  @Operation(
+      summary =
+          "Remove the finished tasks (SUCCEEDED, CANCELLED, DEAD, or those given in ?state=) that"
+              + " finished before ?finishedBefore=")
+  public String remove(
+      @QueryParam("finishedBefore") String finishedBefore, @QueryParam("state") String states) {
+    Instant before = instant("finishedBefore", finishedBefore);
+    if (before == null) {
+      throw InvalidTaskRequest.malformed(
+          "give the time before which finished tasks go: ?finishedBefore=2026-12-01T00:00:00Z");
+    }
+    Set<TaskState> chosen = states(states);
+    if (chosen.isEmpty()) {
+      chosen = EnumSet.of(TaskState.SUCCEEDED, TaskState.CANCELLED, TaskState.DEAD);
+    }
+    if (chosen.stream().anyMatch(state -> !state.isFinal())) {
+      throw InvalidTaskRequest.malformed(
+          "only finished tasks (SUCCEEDED, CANCELLED, DEAD) can be removed; got " + chosen);
+    }
+    return JSON.createObjectBuilder()
+        .add("removed", retention.remove(before, chosen))
+        .build()
+        .toString();
   }
 
   @POST
