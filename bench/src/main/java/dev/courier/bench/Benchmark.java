@@ -150,6 +150,10 @@ public final class Benchmark {
           .run();
       return;
     }
+    if (mode.equals("peers")) {
+      new Workloads(options).run();
+      return;
+    }
     if (mode.equals("transform")) {
       transform();
       return;

@@ -6,6 +6,7 @@ import dev.courier.task.boundary.Tasks;
 import dev.courier.task.control.TaskContext;
 import dev.courier.task.control.TaskFailure;
 import dev.courier.task.control.TaskHandler;
+import dev.courier.task.control.TaskSubmissions;
 import dev.courier.task.control.TaskType;
 import dev.courier.task.entity.TaskRequest;
 import dev.courier.task.entity.TaskState;
@@ -16,7 +17,9 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -36,10 +39,14 @@ import java.util.function.UnaryOperator;
 @TaskType("email.campaign")
 public class CampaignHandler implements TaskHandler {
 
+  /** Recipients whose mails are stored in one transaction. */
+  private static final int QUEUED_AT_ONCE = 500;
+
   private static final int MAX_RECIPIENTS = 100_000;
   private static final Duration POLL = Duration.ofMillis(500);
 
   @Inject Tasks tasks;
+  @Inject TaskSubmissions submissions;
 
   @Override
   public JsonValue run(TaskContext task) throws InterruptedException {
@@ -66,6 +73,7 @@ public class CampaignHandler implements TaskHandler {
     }
     int total = recipients.size();
     String prefix = "campaign:" + task.id() + ":";
+    List<TaskRequest> batch = new ArrayList<>();
     for (int i = 0; i < total; i++) {
       JsonObject recipient = recipients.getJsonObject(i);
       Map<String, String> values = values(recipients, i, needed);
@@ -78,10 +86,13 @@ public class CampaignHandler implements TaskHandler {
       if (html != null) {
         mail.add("html", html.fill(values, Template::escapeHtml));
       }
-      tasks.submit(
+      batch.add(
           new TaskRequest(
               "email.send", mail.build(), Duration.ZERO, null, 4, prefix + i, null, null, null));
-      if (i % 100 == 99 || i == total - 1) {
+      if (batch.size() == QUEUED_AT_ONCE || i == total - 1) {
+        // a retried campaign repeats the keys: nobody gets a mail twice
+        submissions.submitAll(batch, null);
+        batch.clear();
         task.progress(0, "queued " + (i + 1) + " of " + total);
       }
     }

@@ -7,8 +7,12 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
 
 /**
  * Courier's application metrics (MicroProfile Metrics, Prometheus format at {@code /metrics}):
@@ -24,6 +28,8 @@ import org.eclipse.microprofile.metrics.Tag;
 public class TaskMetrics {
 
   @Inject MetricRegistry registry;
+
+  private final Map<String, Object> metrics = new ConcurrentHashMap<>();
   @Inject TaskQueues queues;
   @Inject EmbeddedBroker broker;
 
@@ -50,24 +56,40 @@ public class TaskMetrics {
   }
 
   public void submitted(String type, String queue) {
-    registry.counter("courier.tasks.submitted", tags(type, queue)).inc();
+    counter("courier.tasks.submitted", type, queue).inc();
   }
 
   public void succeeded(String type, String queue, Duration took) {
-    registry.counter("courier.tasks.succeeded", tags(type, queue)).inc();
-    registry.timer("courier.task.run", tags(type, queue)).update(took);
+    counter("courier.tasks.succeeded", type, queue).inc();
+    timer(type, queue).update(took);
   }
 
   public void failed(String type, String queue, Duration took, boolean dead) {
-    registry.counter("courier.tasks.failed", tags(type, queue)).inc();
-    registry.timer("courier.task.run", tags(type, queue)).update(took);
+    counter("courier.tasks.failed", type, queue).inc();
+    timer(type, queue).update(took);
     if (dead) {
-      registry.counter("courier.tasks.dead", tags(type, queue)).inc();
+      counter("courier.tasks.dead", type, queue).inc();
     }
   }
 
   public void cancelled(String type, String queue) {
-    registry.counter("courier.tasks.cancelled", tags(type, queue)).inc();
+    counter("courier.tasks.cancelled", type, queue).inc();
+  }
+
+  // the registry's look-up of a metric by name and tags showed up on every task's path: each
+  // metric is looked up once and kept
+  private Counter counter(String name, String type, String queue) {
+    return (Counter)
+        metrics.computeIfAbsent(
+            name + '\u0000' + type + '\u0000' + queue,
+            k -> registry.counter(name, tags(type, queue)));
+  }
+
+  private Timer timer(String type, String queue) {
+    return (Timer)
+        metrics.computeIfAbsent(
+            "courier.task.run\u0000" + type + '\u0000' + queue,
+            k -> registry.timer("courier.task.run", tags(type, queue)));
   }
 
   private static Tag[] tags(String type, String queue) {

@@ -32,7 +32,7 @@ public class StoreDataSource
   private boolean hasPassword;
 
   public void setURL(String url) {
-    h2.setURL(url);
+    h2.setURL(durable(url));
   }
 
   public String getURL() {
@@ -40,7 +40,23 @@ public class StoreDataSource
   }
 
   public void setUrl(String url) {
-    h2.setUrl(url);
+    h2.setUrl(durable(url));
+  }
+
+  /**
+   * H2 writes a commit to its file up to WRITE_DELAY (500 ms by default) later: a kill -9 in that
+   * time loses transactions it had reported committed (measured: 46,000 of 573,000). Courier
+   * acknowledges a message once its state change is committed, so commits must reach the file at
+   * once (the file system keeps them across a crash of the process), unless the URL says otherwise.
+   */
+  static String durable(String url) {
+    if (url == null
+        || !url.startsWith("jdbc:h2:")
+        || url.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=")
+        || url.startsWith("jdbc:h2:mem:")) {
+      return url;
+    }
+    return url + ";WRITE_DELAY=0";
   }
 
   public String getUrl() {

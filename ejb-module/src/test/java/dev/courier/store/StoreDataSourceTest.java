@@ -41,4 +41,17 @@ class StoreDataSourceTest {
       assertThatThrownBy(store::getPooledConnection).isInstanceOf(SQLException.class);
     }
   }
+
+  @Test
+  void aFileDatabaseWritesEachCommitAtOnce() {
+    assertThat(StoreDataSource.durable("jdbc:h2:./data/db/courier"))
+        .isEqualTo("jdbc:h2:./data/db/courier;WRITE_DELAY=0");
+  }
+
+  @Test
+  void aWriteDelayTheUrlGivesIsKept() {
+    assertThat(StoreDataSource.durable("jdbc:h2:./db;write_delay=100"))
+        .isEqualTo("jdbc:h2:./db;write_delay=100");
+    assertThat(StoreDataSource.durable("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x");
+  }
 }

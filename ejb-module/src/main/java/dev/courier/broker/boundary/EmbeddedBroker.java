@@ -92,6 +92,8 @@ public class EmbeddedBroker {
         configuration.setConfigurationFileRefreshPeriod(-1);
       }
       configuration.getAcceptorConfigurations().clear();
+      // Courier's own task workers and dispatcher, in this JVM (BrokerClient)
+      configuration.addAcceptorConfiguration("invm", "vm://0");
       configuration.addAcceptorConfiguration(
           "courier", "tcp://" + host + ":" + port + "?protocols=CORE");
       if (amqpPort > 0) {

@@ -8,8 +8,8 @@ import dev.courier.broker.control.Management;
 import dev.courier.queue.control.TaskQueues;
 import dev.courier.queue.entity.UnknownQueue;
 import dev.courier.task.control.RunningTasks;
-import dev.courier.task.control.TaskAttempts;
 import dev.courier.task.control.TaskMessages;
+import dev.courier.task.control.TaskStore;
 import dev.courier.task.entity.Task;
 import dev.courier.task.entity.TaskState;
 import jakarta.ejb.Stateless;
@@ -39,7 +39,7 @@ public class QueueAdmin {
   @Inject EmbeddedBroker broker;
   @Inject TaskQueues queues;
   @Inject RunningTasks running;
-  @Inject TaskAttempts attempts;
+  @Inject TaskStore store;
   @PersistenceContext EntityManager em;
 
   public List<JsonObject> all() {
@@ -170,12 +170,12 @@ public class QueueAdmin {
       String id = task.get().id();
       // committed before the message moves: the consumer must find the task ENQUEUED, not DEAD,
       // or it would drop the retried message
-      attempts.retry(id);
+      store.retry(id);
       long messageId = ((Number) message.get("messageID")).longValue();
       if (call(() -> dlq.moveMessage(messageId, TaskQueues.address(queue), false))) {
         retried++;
       } else {
-        attempts.fail(id, "its dead letter could not be moved back to the queue", true);
+        store.giveUp(id, "its dead letter could not be moved back to the queue");
       }
     }
     return retried;

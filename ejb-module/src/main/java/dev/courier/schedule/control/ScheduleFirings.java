@@ -4,7 +4,7 @@ import dev.courier.schedule.entity.Misfire;
 import dev.courier.schedule.entity.Overlap;
 import dev.courier.schedule.entity.Schedule;
 import dev.courier.schedule.entity.ScheduleFiring;
-import dev.courier.task.boundary.Tasks;
+import dev.courier.task.control.TaskSubmissions;
 import dev.courier.task.entity.Task;
 import dev.courier.task.entity.TaskRequest;
 import jakarta.ejb.Asynchronous;
@@ -36,7 +36,7 @@ public class ScheduleFirings {
   private static final int MAX_CATCH_UP = 10;
 
   @PersistenceContext EntityManager em;
-  @Inject Tasks tasks;
+  @Inject TaskSubmissions submissions;
 
   /**
    * A timer fired at {@code firedAt}: runs every firing due since the schedule last fired that no
@@ -105,7 +105,11 @@ public class ScheduleFirings {
             template.queue(),
             template.timeoutSeconds(),
             template.groupKey());
-    Task task = tasks.submit(request).task();
+    // the task is stored in a commit of its own; its key makes a firing that is run again (this
+    // transaction rolled back) find the same task
+    var submission = submissions.submit(request);
+    Task task =
+        submission.created() ? submission.task() : em.find(Task.class, submission.holderId());
     em.persist(new ScheduleFiring(schedule.name(), fireTime, task.id(), Instant.now()));
     schedule.fired(fireTime, task.id());
     return Optional.of(task);
@@ -113,6 +117,8 @@ public class ScheduleFirings {
 
   private boolean previousIsPending(Schedule schedule) {
     return schedule.lastTaskId() != null
-        && tasks.find(schedule.lastTaskId()).map(task -> !task.state().isFinal()).orElse(false);
+        && java.util.Optional.ofNullable(em.find(Task.class, schedule.lastTaskId()))
+            .map(task -> !task.state().isFinal())
+            .orElse(false);
   }
 }

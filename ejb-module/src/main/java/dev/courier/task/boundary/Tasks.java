@@ -1,16 +1,11 @@
 package dev.courier.task.boundary;
 
-import dev.courier.observe.TaskMetrics;
 import dev.courier.queue.control.TaskQueues;
-import dev.courier.task.control.Handlers;
-import dev.courier.task.control.IdempotencyKeys;
+import dev.courier.task.control.TaskDispatch;
 import dev.courier.task.control.TaskMessages;
-import dev.courier.task.control.TaskPolicies;
 import dev.courier.task.entity.FailedAttempt;
-import dev.courier.task.entity.InvalidTaskRequest;
 import dev.courier.task.entity.Task;
 import dev.courier.task.entity.TaskFilter;
-import dev.courier.task.entity.TaskRequest;
 import dev.courier.task.entity.TaskState;
 import dev.courier.task.entity.TaskStats;
 import jakarta.annotation.sql.DataSourceDefinition;
@@ -19,7 +14,6 @@ import jakarta.inject.Inject;
 import jakarta.jms.JMSConnectionFactory;
 import jakarta.jms.JMSConnectionFactoryDefinition;
 import jakarta.jms.JMSContext;
-import jakarta.jms.JMSProducer;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
@@ -35,8 +29,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Submits and finds tasks. A submission stores the task and sends its message in one transaction,
- * so a task is never stored without its message nor sent without its row.
+ * Finds, lists and cancels tasks (submissions go through {@link
+ * dev.courier.task.control.TaskSubmissions}). Declares the task store's data source and the
+ * connection factory of Courier's resource adapter.
  */
 @DataSourceDefinition(
     name = "java:app/jdbc/courier",
@@ -59,136 +54,26 @@ import java.util.Optional;
 public class Tasks {
 
   @PersistenceContext EntityManager em;
+  @Inject TaskDispatch dispatch;
 
   @Inject
   @JMSConnectionFactory(TaskMessages.CONNECTION_FACTORY)
   JMSContext jms;
 
-  @Inject Handlers handlers;
-  @Inject TaskQueues queues;
-  @Inject TaskPolicies policies;
-  @Inject IdempotencyKeys keys;
-  @Inject TaskMetrics metrics;
-
-  /** A submission's outcome: a new task, or the one that already holds the submission's key. */
-  public record Submission(Task task, boolean created) {}
-
-  public Submission submit(TaskRequest request) {
-    return submit(request, null);
-  }
-
-  /** Submits a task on behalf of {@code owner} (an API user; null for Courier's own). */
-  public Submission submit(TaskRequest request, String owner) {
-    if (!handlers.knows(request.type())) {
-      throw InvalidTaskRequest.unknownType(request.type());
-    }
-    Instant now = Instant.now();
-    Task task = Task.submitted(request, queueFor(request), now);
-    task.ownedBy(owner);
-    Optional<Task> holder = keys.claim(task, now);
-    if (holder.isPresent()) {
-      return new Submission(holder.get(), false);
-    }
-    em.persist(task);
-    send(task, request, task.runAt().toEpochMilli(), null);
-    metrics.submitted(task.type(), task.queue());
-    return new Submission(task, true);
-  }
-
-  /** The queue a request goes to: its own, or its type's. */
-  public String queueFor(TaskRequest request) {
-    if (request.queue() == null) {
-      return policies.of(request.type()).queue();
-    }
-    if (!queues.exists(request.queue())) {
-      throw new InvalidTaskRequest(
-          "Unknown queue",
-          "there is no queue '" + request.queue() + "'; the queues are " + queues.names());
-    }
-    return request.queue();
-  }
-
-  /** The task that holds {@code key} now, if any (for a submission that lost a race for it). */
-  public Optional<Task> holderOf(String key) {
-    return keys.holder(key, Instant.now());
-  }
-
   /**
-   * Stores a task that a client sent as a JMS message, and sends it on to its queue for delivery at
-   * {@code deliverAt} (epoch ms; later for a due time or a rate-limit slot); the caller's
-   * transaction consumes the client's message at the same time. A key another task holds makes it a
-   * duplicate: nothing is stored or sent.
-   */
-  public void accept(
-      String messageId, TaskRequest request, Instant sentAt, long deliverAt, Long rateSlot) {
-    Optional<Task> stored =
-        em.createNamedQuery(Task.BY_MESSAGE, Task.class)
-            .setParameter("messageId", messageId)
-            .getResultStream()
-            .findFirst();
-    if (stored.isPresent()) {
-      // a dead letter of this submission was retried: the task exists, send it on
-      if (!stored.get().state().isFinal()) {
-        send(stored.get(), request, deliverAt, rateSlot);
-      }
-      return;
-    }
-    Task task = Task.receivedAs(messageId, request, queueFor(request), sentAt);
-    if (keys.claim(task, Instant.now()).isPresent()) {
-      return;
-    }
-    em.persist(task);
-    send(task, request, deliverAt, rateSlot);
-  }
-
-  /**
-   * Sends a stored task's message again, for delivery at {@code deliverAt} with its rate-limit slot
-   * (the caller's transaction consumes the current message).
-   */
-  public void defer(
-      String taskId, String type, int priority, String body, long deliverAt, long rateSlot) {
-    Task task = em.find(Task.class, taskId);
-    if (task == null) {
-      return;
-    }
-    JMSProducer producer =
-        producer(priority, deliverAt)
-            .setProperty(TaskMessages.TASK_ID, taskId)
-            .setProperty(TaskMessages.TASK_TYPE, type)
-            .setProperty(TaskMessages.RATE_SLOT, rateSlot);
-    if (task.groupKey() != null) {
-      producer.setProperty(TaskMessages.GROUP, task.groupKey());
-    }
-    producer.send(jms.createQueue(TaskQueues.address(task.queue())), body);
-  }
-
-  private void send(Task task, TaskRequest request, long deliverAt, Long rateSlot) {
-    JMSProducer producer =
-        producer(request.priority(), deliverAt)
-            .setProperty(TaskMessages.TASK_ID, task.id())
-            .setProperty(TaskMessages.TASK_TYPE, task.type());
-    if (rateSlot != null) {
-      producer.setProperty(TaskMessages.RATE_SLOT, rateSlot.longValue());
-    }
-    if (task.groupKey() != null) {
-      // Artemis message groups: one consumer at a time takes a group's messages, in order
-      producer.setProperty(TaskMessages.GROUP, task.groupKey());
-    }
-    producer.send(jms.createQueue(TaskQueues.address(task.queue())), request.toJson().toString());
-  }
-
-  private JMSProducer producer(int priority, long deliverAt) {
-    long delay = Math.max(0, deliverAt - System.currentTimeMillis());
-    return jms.createProducer().setPriority(priority).setDeliveryDelay(delay);
-  }
-
-  /**
-   * Cancels a task. One that has not started is CANCELLED now; a running one is marked and every
-   * instance is told, so that the one running it interrupts its handler.
+   * Cancels a task. One whose message still waits on its queue (due later, or not yet taken by a
+   * worker) is withdrawn from the broker and CANCELLED now; any other unfinished one is marked and
+   * every instance is told, so that the one that runs it interrupts its handler, or the one that
+   * holds its message ends it CANCELLED without running it.
    */
   public Optional<Task> cancel(String id) {
     Task task = em.find(Task.class, id, LockModeType.PESSIMISTIC_WRITE);
-    if (task != null && task.cancel(Instant.now())) {
+    if (task == null) {
+      return Optional.empty();
+    }
+    boolean withdrawn =
+        !task.state().isFinal() && task.state() != TaskState.PROCESSING && dispatch.withdraw(task);
+    if (task.cancel(Instant.now(), withdrawn)) {
       jms.createProducer()
           .setProperty(TaskMessages.TASK_ID, id)
           .send(jms.createTopic(TaskMessages.CONTROL_TOPIC), "cancel");
@@ -207,16 +92,20 @@ public class Tasks {
         .getResultList();
   }
 
-  /** Counts and timings of the tasks whose key starts with {@code keyPrefix}. */
-  public TaskStats stats(String keyPrefix) {
-    List<Object[]> rows =
-        em.createQuery(
-                "select t.state, t.createdAt, t.startedAt, t.finishedAt, t.runAt from Task t"
-                    + " where t.key like :prefix escape '\\'",
-                Object[].class)
-            .setParameter("prefix", likePrefix(keyPrefix))
-            .getResultList();
-    return TaskStats.of(rows);
+  /** Counts and timings of the tasks that match (offset and limit aside). */
+  public TaskStats stats(TaskFilter filter) {
+    CriteriaBuilder cb = em.getCriteriaBuilder();
+    CriteriaQuery<Object[]> query = cb.createQuery(Object[].class);
+    Root<Task> task = query.from(Task.class);
+    query
+        .multiselect(
+            task.get("state"),
+            task.get("createdAt"),
+            task.get("startedAt"),
+            task.get("finishedAt"),
+            task.get("runAt"))
+        .where(matching(cb, task, filter));
+    return TaskStats.of(em.createQuery(query).getResultList());
   }
 
   /** How many tasks whose key starts with {@code keyPrefix} are in each state. */
@@ -295,7 +184,10 @@ public class Tasks {
     CriteriaBuilder cb = em.getCriteriaBuilder();
     CriteriaQuery<Task> query = cb.createQuery(Task.class);
     Root<Task> task = query.from(Task.class);
-    query.where(matching(cb, task, filter)).orderBy(cb.desc(task.get("createdAt")));
+    // the id breaks ties of the creation time, so that pages neither repeat nor skip a task
+    query
+        .where(matching(cb, task, filter))
+        .orderBy(cb.desc(task.get("createdAt")), cb.desc(task.get("id")));
     List<Task> items =
         em.createQuery(query)
             .setFirstResult(filter.offset())

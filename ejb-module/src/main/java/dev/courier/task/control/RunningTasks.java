@@ -35,7 +35,16 @@ public class RunningTasks {
   /** How long a cancellation for a task not running here is remembered (it may be starting). */
   private static final Duration PENDING_CANCEL = Duration.ofMinutes(1);
 
+  /**
+   * This run of this instance (a new id at every start): recorded on the tasks it starts, so that a
+   * later run, or another instance, knows a PROCESSING task of an earlier run is not running here.
+   */
+  public static final String RUN = java.util.UUID.randomUUID().toString();
+
   @Resource ManagedThreadFactory threads;
+
+  /** The tasks whose attempt this instance started and has not yet ended, by delivery. */
+  private final Map<String, Object> claims = new ConcurrentHashMap<>();
 
   private ExecutorService pool;
   private final Map<String, Run> running = new ConcurrentHashMap<>();
@@ -64,7 +73,13 @@ public class RunningTasks {
     pool.shutdownNow();
   }
 
-  public Outcome run(TaskContext task, TaskHandler handler) throws InterruptedException {
+  /**
+   * Runs the handler; {@code longRunning} is called once if it is still running after {@code
+   * recordAfter} (to record its start).
+   */
+  public Outcome run(
+      TaskContext task, TaskHandler handler, Duration recordAfter, Runnable longRunning)
+      throws InterruptedException {
     Run run = new Run(task, counter(overrunningByQueue, task.queue()));
     AtomicInteger queueRunning = counter(runningByQueue, task.queue());
     queueRunning.incrementAndGet();
@@ -82,7 +97,7 @@ public class RunningTasks {
       if (pendingCancels.remove(task.id()) != null) {
         run.cancel();
       }
-      return await(task, run.future);
+      return await(task, run.future, recordAfter, longRunning);
     } finally {
       running.remove(task.id());
       queueRunning.decrementAndGet();
@@ -99,12 +114,28 @@ public class RunningTasks {
     }
   }
 
-  private Outcome await(TaskContext task, Future<JsonValue> future) throws InterruptedException {
+  private Outcome await(
+      TaskContext task, Future<JsonValue> future, Duration recordAfter, Runnable longRunning)
+      throws InterruptedException {
     try {
+      long started = System.nanoTime();
       Optional<Duration> limit = task.timeout();
+      long firstWait =
+          limit
+              .map(l -> Math.min(l.toNanos(), recordAfter.toNanos()))
+              .orElse(recordAfter.toNanos());
+      try {
+        return new Outcome.Succeeded(future.get(firstWait, TimeUnit.NANOSECONDS));
+      } catch (TimeoutException e) {
+        if (limit.isPresent() && System.nanoTime() - started >= limit.get().toNanos()) {
+          throw e;
+        }
+      }
+      longRunning.run();
       JsonValue result =
           limit.isPresent()
-              ? future.get(limit.get().toMillis(), TimeUnit.MILLISECONDS)
+              ? future.get(
+                  limit.get().toNanos() - (System.nanoTime() - started), TimeUnit.NANOSECONDS)
               : future.get();
       return new Outcome.Succeeded(result);
     } catch (TimeoutException e) {
@@ -172,6 +203,20 @@ public class RunningTasks {
     }
     run.cancel();
     return true;
+  }
+
+  /**
+   * Claims the task for a delivery's attempt here; false if another delivery of it has one under
+   * way here (a second message for one task must not run it twice at once).
+   */
+  public boolean claim(String taskId, Object delivery) {
+    Object holder = claims.putIfAbsent(taskId, delivery);
+    return holder == null || holder == delivery;
+  }
+
+  /** The delivery's attempt has ended (or never started). */
+  public void release(String taskId, Object delivery) {
+    claims.remove(taskId, delivery);
   }
 
   /** Handlers of the queue running on this instance now. */

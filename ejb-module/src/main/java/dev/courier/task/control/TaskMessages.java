@@ -18,6 +18,12 @@ public final class TaskMessages {
    */
   public static final String RATE_SLOT = "courier_rate_slot";
 
+  /** Who submitted a stored task (an API user), so that a delivery can store its row itself. */
+  public static final String OWNER = "courier_owner";
+
+  /** When a stored task was submitted (epoch milliseconds), likewise. */
+  public static final String CREATED_AT = "courier_created_at";
+
   /** Why Courier dead-lettered a message itself instead of running it. */
   public static final String DEAD_REASON = "courier_dead_reason";
 

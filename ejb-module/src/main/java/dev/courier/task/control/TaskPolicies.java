@@ -55,6 +55,19 @@ public class TaskPolicies {
     }
   }
 
+  /** The queue a request goes to: its own, or its type's. */
+  public String queueFor(dev.courier.task.entity.TaskRequest request) {
+    if (request.queue() == null) {
+      return of(request.type()).queue();
+    }
+    if (!queues.exists(request.queue())) {
+      throw new dev.courier.task.entity.InvalidTaskRequest(
+          "Unknown queue",
+          "there is no queue '" + request.queue() + "'; the queues are " + queues.names());
+    }
+    return request.queue();
+  }
+
   public Policy of(String type) {
     return byType.computeIfAbsent(type, this::read);
   }

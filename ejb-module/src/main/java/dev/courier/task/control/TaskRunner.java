@@ -3,35 +3,52 @@ package dev.courier.task.control;
 import dev.courier.broker.boundary.EmbeddedBroker;
 import dev.courier.observe.TaskMetrics;
 import dev.courier.queue.control.TaskQueues;
-import dev.courier.task.boundary.Tasks;
+import dev.courier.store.GroupCommit;
+import dev.courier.store.GroupCommit.Statements;
 import dev.courier.task.control.RunningTasks.Outcome;
-import dev.courier.task.control.TaskAttempts.Attempt;
+import dev.courier.task.control.TaskDispatch.TaskMessage;
+import dev.courier.task.control.TaskStore.Attempt;
 import dev.courier.task.entity.InvalidTaskRequest;
 import dev.courier.task.entity.RateLimit;
+import dev.courier.task.entity.Task;
 import dev.courier.task.entity.TaskRequest;
+import dev.courier.task.entity.TaskRows;
 import dev.courier.task.entity.TaskState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.jms.Destination;
-import jakarta.jms.JMSException;
-import jakarta.jms.Message;
-import jakarta.jms.Queue;
-import jakarta.jms.TextMessage;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
+import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientProducer;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.reader.TextMessageUtil;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Turns one delivery from a task queue into one attempt: applies the type's rate limit, finds or
- * stores the task, runs its handler under the time limit and records the outcome. Answers whether
- * the delivery may be acknowledged; {@code false} asks the caller to roll back, so that the broker
- * redelivers with the queue's back-off and, after its max-delivery-attempts, dead-letters the
- * message.
+ * Turns a worker's batch of deliveries from one task queue into attempts, and settles the batch
+ * with the broker in one transaction: each delivery's state change is committed to the store first
+ * (shared commits, {@link TaskStore}), then every delivery that is done is acknowledged, and the
+ * forwards, delays and dead letters that replace some of them are sent, in one broker commit. A
+ * failed attempt that the queue retries is acknowledged in a second transaction that is rolled
+ * back, so that the broker counts the delivery and redelivers it after the queue's back-off (or,
+ * after its max-delivery-attempts, dead-letters it).
  */
 @ApplicationScoped
 public class TaskRunner {
@@ -44,12 +61,10 @@ public class TaskRunner {
   /** A rate-limit slot this close is waited for rather than sent back to the broker. */
   private static final long RATE_WAIT_MILLIS = 5;
 
-  @Inject TaskAttempts attempts;
-  @Inject Tasks tasks;
+  @Inject TaskStore store;
+  @Inject TaskDispatch dispatch;
   @Inject Handlers handlers;
-  @Inject DeadLetters deadLetters;
   @Inject EmbeddedBroker broker;
-  @Inject TaskQueues queues;
   @Inject TaskPolicies policies;
   @Inject RateLimiter rateLimiter;
   @Inject RunningTasks running;
@@ -59,77 +74,234 @@ public class TaskRunner {
   @ConfigProperty(name = "courier.tasks.max-payload-bytes", defaultValue = "1048576")
   long maxPayloadBytes;
 
-  public boolean process(Message message) throws JMSException, InterruptedException {
-    String queue = queues.byAddress(destination(message)).orElse(TaskQueues.DEFAULT);
+  /**
+   * An attempt running longer than this is recorded as PROCESSING; a shorter one is stored once,
+   * when it ends.
+   */
+  @Inject
+  @ConfigProperty(name = "courier.tasks.start-record-millis", defaultValue = "20")
+  long startRecordMillis;
+
+  private Duration recordStartAfter;
+
+  @jakarta.annotation.PostConstruct
+  void init() {
+    recordStartAfter = Duration.ofMillis(startRecordMillis);
+  }
+
+  /**
+   * A worker's broker session on its queue, and its own connection to the store for the reads its
+   * deliveries need (they share no commit).
+   */
+  public static final class Worker implements AutoCloseable {
+    private final ClientSession session;
+    private final ClientProducer producer;
+    private final String queue;
+    private final TaskStore store;
+    private Statements reader;
+
+    public Worker(ClientSession session, ClientProducer producer, String queue, TaskStore store) {
+      this.session = session;
+      this.producer = producer;
+      this.queue = queue;
+      this.store = store;
+    }
+
+    ClientSession session() {
+      return session;
+    }
+
+    ClientProducer producer() {
+      return producer;
+    }
+
+    String queue() {
+      return queue;
+    }
+
+    Statements reader() throws SQLException {
+      if (reader == null) {
+        reader = store.reader();
+      }
+      return reader;
+    }
+
+    void resetReader() {
+      close();
+    }
+
+    @Override
+    public void close() {
+      if (reader != null) {
+        reader.close();
+        reader = null;
+      }
+    }
+  }
+
+  /** A worker of {@code queue} on this broker session. */
+  public Worker worker(ClientSession session, String queue) throws ActiveMQException {
+    return new Worker(session, session.createProducer(), queue, store);
+  }
+
+  /** What becomes of one delivery once its state change is durable. */
+  private enum Verdict {
+    /** Acknowledge it (done, or replaced by a message sent in the same transaction). */
+    DONE,
+    /** Roll it back: the broker redelivers it after the queue's back-off, or dead-letters it. */
+    RETRY
+  }
+
+  /** One delivery, its store writes under way and its verdict. */
+  private static final class Delivery {
+    final ClientMessage message;
+    final List<CompletableFuture<?>> writes = new ArrayList<>(2);
+    String claimedTask;
+    Verdict verdict = Verdict.DONE;
+
+    Delivery(ClientMessage message) {
+      this.message = message;
+    }
+  }
+
+  /** Runs the deliveries and settles them with the broker. */
+  public void process(Worker worker, List<ClientMessage> messages)
+      throws ActiveMQException, InterruptedException {
+    List<Delivery> deliveries = new ArrayList<>(messages.size());
+    try {
+      for (ClientMessage message : messages) {
+        var delivery = new Delivery(message);
+        deliveries.add(delivery);
+        delivery.verdict = handle(worker, delivery);
+      }
+      List<Delivery> retried = new ArrayList<>();
+      for (Delivery delivery : deliveries) {
+        if (!durable(delivery)) {
+          delivery.verdict = Verdict.RETRY;
+        }
+        if (delivery.verdict == Verdict.RETRY) {
+          retried.add(delivery);
+        } else {
+          delivery.message.individualAcknowledge();
+        }
+      }
+      worker.session().commit();
+      if (!retried.isEmpty()) {
+        for (Delivery delivery : retried) {
+          delivery.message.individualAcknowledge();
+        }
+        worker.session().rollback();
+      }
+    } finally {
+      for (Delivery delivery : deliveries) {
+        if (delivery.claimedTask != null) {
+          running.release(delivery.claimedTask, delivery);
+        }
+      }
+    }
+  }
+
+  /** Waits for the delivery's store writes; false if one failed (it is then retried). */
+  private static boolean durable(Delivery delivery) {
+    boolean ok = true;
+    for (CompletableFuture<?> write : delivery.writes) {
+      try {
+        GroupCommit.await(write);
+      } catch (RuntimeException e) {
+        LOG.warning(() -> "a state change was not stored; the delivery is retried: " + e);
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  private Verdict handle(Worker worker, Delivery delivery)
+      throws ActiveMQException, InterruptedException {
+    ClientMessage message = delivery.message;
     String taskId = message.getStringProperty(TaskMessages.TASK_ID);
-    Optional<Attempt> attempt;
     try {
       if (taskId == null) {
-        attempt = submitted(message, queue);
-      } else {
-        if (deferredByRateLimit(message, taskId, queue)) {
-          return true;
-        }
-        attempt = startWhenStored(taskId, retriedFromDeadLetters(message));
+        return submitted(worker, delivery);
       }
+      if (deferredByRateLimit(worker, message, taskId)) {
+        return Verdict.DONE;
+      }
+      TaskRequest request = stored(message);
+      Optional<Task> row = TaskRows.find(worker.reader(), taskId);
+      if (row.isEmpty()) {
+        // its submission sent the message before it stored the row, and the row is not there
+        // (yet): the task is as its message describes it
+        String queue = policies.queueFor(request);
+        Instant createdAt = Instant.ofEpochMilli(longProperty(message, TaskMessages.CREATED_AT));
+        String owner = message.getStringProperty(TaskMessages.OWNER);
+        Task restored = Task.restored(taskId, request, queue, createdAt, owner);
+        return run(worker, delivery, restored, () -> restored.copy(), request.payload(), false);
+      }
+      Task task = row.get();
+      if (message.containsProperty(TaskMessages.BROKER_ORIGINAL_ADDRESS)
+          && task.state() == TaskState.DEAD) {
+        Optional<Task> restarted = GroupCommit.await(store.restartDead(taskId));
+        if (restarted.isPresent()) {
+          return run(worker, delivery, restarted.get(), null, request.payload(), true);
+        }
+        return Verdict.DONE;
+      }
+      return runStored(worker, delivery, task, request.payload());
     } catch (Undeliverable e) {
-      deadLetters.send(message, queue, e.getMessage());
-      return true;
-    } catch (TaskNotFound e) {
-      LOG.warning(() -> e.getMessage() + "; the delivery is rolled back and retried");
-      return false;
-    }
-    return attempt.isEmpty() || run(attempt.get(), message, queue);
-  }
-
-  /**
-   * Starts an attempt of a stored task. A message can arrive before the row that was stored with it
-   * is visible: the two-phase commit of a submission may commit the broker's branch first. Waiting
-   * a moment here, rather than rolling back at once, keeps that race from costing the task one of
-   * its delivery attempts.
-   */
-  private Optional<Attempt> startWhenStored(String taskId, boolean retried)
-      throws TaskNotFound, InterruptedException {
-    long wait = 5;
-    while (true) {
-      try {
-        return attempts.start(taskId, retried);
-      } catch (TaskNotFound e) {
-        if (wait > 1_000) {
-          throw e;
-        }
-        Thread.sleep(wait);
-        wait *= 2;
+      if (taskId != null) {
+        giveUpOnBadMessage(worker, taskId, e.getMessage());
       }
+      dispatch.deadLetter(
+          worker.session(), worker.producer(), message, worker.queue(), e.getMessage());
+      return Verdict.DONE;
+    } catch (GroupCommit.StoreFailure | IllegalStateException | SQLException e) {
+      LOG.warning(() -> "the task store failed; the delivery is retried: " + e);
+      worker.resetReader();
+      return Verdict.RETRY;
     }
   }
 
-  /**
-   * A dead letter sent back to its queue by the Artemis console or CLI (their retry) rather than by
-   * Courier's API, which puts the task back in its queue before it moves the message.
-   */
-  private static boolean retriedFromDeadLetters(Message message) throws JMSException {
-    return message.propertyExists(TaskMessages.BROKER_ORIGINAL_ADDRESS);
+  /** A stored task's delivery whose row was read: run it, or say why not. */
+  private Verdict runStored(Worker worker, Delivery delivery, Task task, JsonObject payload)
+      throws ActiveMQException, InterruptedException {
+    if (task.state().isFinal()) {
+      LOG.fine(() -> "task " + task.id() + " is not run: it is " + task.state());
+      return Verdict.DONE;
+    }
+    if (task.cancelRequested() && task.state() != TaskState.PROCESSING) {
+      delivery.writes.add(store.cancelledBeforeStart(task.id()));
+      return Verdict.DONE;
+    }
+    return run(worker, delivery, task, null, payload, false);
+  }
+
+  /** A task whose message cannot be read is DEAD with the reason, if it is stored. */
+  private void giveUpOnBadMessage(Worker worker, String taskId, String reason) {
+    try {
+      if (TaskRows.find(worker.reader(), taskId).isPresent()) {
+        store.giveUp(taskId, reason);
+      }
+    } catch (SQLException | RuntimeException e) {
+      LOG.warning(() -> "task " + taskId + " could not be marked DEAD: " + e);
+    }
   }
 
   /**
    * A client's submission: stored and sent on if it is due later, belongs to another queue or must
-   * wait for its rate limit; otherwise stored and started here.
+   * wait for its rate limit; otherwise run here (and stored once it ends, or once it has run a
+   * moment).
    */
-  private Optional<Attempt> submitted(Message message, String arrivedOn)
-      throws JMSException, Undeliverable {
+  private Verdict submitted(Worker worker, Delivery delivery)
+      throws ActiveMQException, InterruptedException, Undeliverable, SQLException {
+    ClientMessage message = delivery.message;
     TaskRequest request = submission(message);
     String target;
     try {
-      target = tasks.queueFor(request);
+      target = policies.queueFor(request);
     } catch (InvalidTaskRequest e) {
       throw new Undeliverable(e.title() + ": " + e.getMessage());
     }
-    String messageId =
-        message.getJMSMessageID() != null
-            ? message.getJMSMessageID()
-            : UUID.randomUUID().toString();
-    long sent = message.getJMSTimestamp();
+    long sent = message.getTimestamp();
     Instant sentAt = sent > 0 ? Instant.ofEpochMilli(sent) : Instant.now();
     long now = System.currentTimeMillis();
     long due = request.dueAt(sentAt).toEpochMilli();
@@ -138,24 +310,47 @@ public class TaskRunner {
     if (limit.isPresent() && due <= now + SCHEDULING_THRESHOLD.toMillis()) {
       slot = rateLimiter.reserve(request.type(), limit.get(), now);
     }
-    boolean later = Math.max(due, slot == null ? 0 : slot) > now + SCHEDULING_THRESHOLD.toMillis();
-    if (message.getIntProperty("JMSXDeliveryCount") <= 1) {
+    long deliverAt = Math.max(due, slot == null ? 0 : slot);
+    if (message.getDeliveryCount() <= 1) {
       metrics.submitted(request.type(), target);
     }
-    if (later || !target.equals(arrivedOn)) {
-      tasks.accept(messageId, request, sentAt, Math.max(due, slot == null ? 0 : slot), slot);
-      return Optional.empty();
+    String messageId = TaskDispatch.messageId(message);
+    Optional<Task> stored = TaskRows.byMessage(worker.reader(), messageId);
+    if (deliverAt > now + SCHEDULING_THRESHOLD.toMillis() || !target.equals(worker.queue())) {
+      Task received = Task.receivedAs(messageId, request, target, sentAt);
+      Optional<Task> accepted = GroupCommit.await(store.accept(received));
+      if (accepted.isPresent()) {
+        dispatch.send(
+            worker.session(),
+            worker.producer(),
+            TaskMessage.of(accepted.get()).at(deliverAt, slot));
+      }
+      return Verdict.DONE;
     }
-    return attempts.intake(messageId, request, target, sentAt);
+    if (stored.isPresent()) {
+      // a redelivery of a submission that was stored before
+      return runStored(worker, delivery, stored.get(), request.payload());
+    }
+    Task received = Task.receivedAs(messageId, request, target, sentAt);
+    if (received.key() != null) {
+      // the key must be this task's before it runs
+      Optional<Task> intake = GroupCommit.await(store.intake(received));
+      if (intake.isEmpty()) {
+        LOG.fine(() -> "submission " + messageId + " repeats a key; dropped");
+        return Verdict.DONE;
+      }
+      return run(worker, delivery, intake.get(), null, request.payload(), true);
+    }
+    return run(worker, delivery, received, () -> received.copy(), request.payload(), false);
   }
 
   /**
    * Applies the type's rate limit to a stored task's delivery: a delivery without a slot, or whose
    * slot has long passed, reserves one; a slot in the future sends the task back to the broker for
-   * delivery then, and frees this consumer.
+   * delivery then (in this transaction), and frees this worker.
    */
-  private boolean deferredByRateLimit(Message message, String taskId, String queue)
-      throws JMSException {
+  private boolean deferredByRateLimit(Worker worker, ClientMessage message, String taskId)
+      throws ActiveMQException, Undeliverable {
     String type = message.getStringProperty(TaskMessages.TASK_TYPE);
     if (type == null) {
       return false;
@@ -166,7 +361,7 @@ public class TaskRunner {
     }
     long now = System.currentTimeMillis();
     long intervalMillis = Math.max(1, limit.get().intervalNanos() / 1_000_000);
-    if (message.propertyExists(TaskMessages.RATE_SLOT)) {
+    if (message.containsProperty(TaskMessages.RATE_SLOT)) {
       long slot = message.getLongProperty(TaskMessages.RATE_SLOT);
       if (now - slot <= intervalMillis && slot <= now + RATE_WAIT_MILLIS) {
         return false;
@@ -176,33 +371,35 @@ public class TaskRunner {
     if (slot <= now + RATE_WAIT_MILLIS) {
       return false;
     }
-    String body = message instanceof TextMessage text ? text.getText() : "{}";
-    tasks.defer(taskId, type, message.getJMSPriority(), body, slot, slot);
+    SimpleString group = message.getSimpleStringProperty(Message.HDR_GROUP_ID);
+    dispatch.send(
+        worker.session(),
+        worker.producer(),
+        new TaskMessage(
+            taskId,
+            type,
+            worker.queue(),
+            message.getPriority(),
+            group == null ? null : group.toString(),
+            text(message),
+            slot,
+            slot,
+            message.getStringProperty(TaskMessages.OWNER),
+            longProperty(message, TaskMessages.CREATED_AT)));
     return true;
   }
 
-  private TaskRequest submission(Message message) throws JMSException, Undeliverable {
-    if (!(message instanceof TextMessage text)) {
-      throw new Undeliverable(
-          "not a text message ("
-              + kind(message)
-              + "); submit a task as a JSON text message on "
-              + TaskMessages.QUEUE);
-    }
-    String body = text.getText();
-    long bytes = body == null ? 0 : body.getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > maxPayloadBytes) {
-      throw new Undeliverable(InvalidTaskRequest.tooLarge(bytes, maxPayloadBytes).getMessage());
-    }
+  private TaskRequest submission(ClientMessage message) throws Undeliverable {
+    String body = text(message);
     try {
       TaskRequest request = TaskRequest.parse(body);
       if (!handlers.knows(request.type())) {
         throw InvalidTaskRequest.unknownType(request.type());
       }
-      String group = message.getStringProperty(TaskMessages.GROUP);
+      SimpleString group = message.getSimpleStringProperty(Message.HDR_GROUP_ID);
       if (request.groupKey() == null && group != null) {
         // a JMS, AMQP or STOMP client may give the group as the message's JMSXGroupID
-        request = request.withGroupKey(group);
+        request = request.withGroupKey(group.toString());
       }
       return request;
     } catch (InvalidTaskRequest e) {
@@ -210,49 +407,123 @@ public class TaskRunner {
     }
   }
 
-  private boolean run(Attempt attempt, Message message, String queue)
-      throws JMSException, InterruptedException {
-    Optional<TaskHandler> handler = handlers.forType(attempt.type());
+  /** The request a stored task's message carries. */
+  private static TaskRequest stored(ClientMessage message) throws Undeliverable {
+    try {
+      return TaskRequest.parse(text(message));
+    } catch (InvalidTaskRequest e) {
+      throw new Undeliverable(e.title() + ": " + e.getMessage());
+    }
+  }
+
+  private static long longProperty(ClientMessage message, String name) {
+    Object value = message.getObjectProperty(name);
+    return value instanceof Number n ? n.longValue() : message.getTimestamp();
+  }
+
+  /**
+   * The message's body as text: a text message's, or a bytes message's read as UTF-8 (what a STOMP
+   * frame with a content-length header, or an AMQP data section, arrives as).
+   */
+  private static String text(ClientMessage message) throws Undeliverable {
+    byte type = message.getType();
+    ActiveMQBuffer body = message.getBodyBuffer();
+    int start = body.readerIndex();
+    try {
+      if (type == Message.TEXT_TYPE) {
+        SimpleString text = TextMessageUtil.readBodyText(body);
+        return text == null ? "" : text.toString();
+      }
+      if (type == Message.BYTES_TYPE || type == Message.DEFAULT_TYPE) {
+        byte[] bytes = new byte[body.readableBytes()];
+        body.readBytes(bytes);
+        try {
+          return StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+        } catch (CharacterCodingException e) {
+          throw new Undeliverable(
+              "the body of this bytes message is not UTF-8 text; send the task as JSON in a text"
+                  + " message or as UTF-8 bytes");
+        }
+      }
+      throw new Undeliverable(
+          "a "
+              + kind(type)
+              + " cannot carry a task; send the task as JSON in a text message (or as UTF-8"
+              + " bytes) to "
+              + TaskMessages.QUEUE);
+    } finally {
+      body.readerIndex(start);
+    }
+  }
+
+  /**
+   * Runs an attempt of {@code task} (as read, or as its message describes it: then {@code fresh}
+   * builds it for a row that is not stored yet) and records how it ended.
+   */
+  private Verdict run(
+      Worker worker,
+      Delivery delivery,
+      Task task,
+      Supplier<Task> fresh,
+      JsonObject payload,
+      boolean startRecorded)
+      throws ActiveMQException, InterruptedException {
+    ClientMessage message = delivery.message;
+    if (!running.claim(task.id(), delivery)) {
+      LOG.fine(() -> "task " + task.id() + " is not run: it is running here already");
+      return Verdict.DONE;
+    }
+    delivery.claimedTask = task.id();
+    var attempt = new Attempt(task, fresh, Instant.now(), startRecorded);
+    Optional<TaskHandler> handler = handlers.forType(task.type());
     if (handler.isEmpty()) {
-      String reason = InvalidTaskRequest.unknownType(attempt.type()).getMessage();
-      attempts.fail(attempt.id(), reason, true);
-      deadLetters.send(message, queue, reason);
-      return true;
+      String reason = InvalidTaskRequest.unknownType(task.type()).getMessage();
+      GroupCommit.await(store.fail(attempt, reason, true));
+      dispatch.deadLetter(worker.session(), worker.producer(), message, worker.queue(), reason);
+      return Verdict.DONE;
     }
     Optional<Duration> timeout =
-        attempt.timeoutSeconds() != null
-            ? Optional.of(Duration.ofSeconds(attempt.timeoutSeconds()))
-            : policies.of(attempt.type()).timeout();
+        task.timeoutSeconds() != null
+            ? Optional.of(Duration.ofSeconds(task.timeoutSeconds()))
+            : policies.of(task.type()).timeout();
     var context =
         new TaskContext(
-            attempt.id(),
-            attempt.type(),
-            attempt.payload(),
+            task.id(),
+            task.type(),
+            payload,
             attempt.number(),
-            attempt.queue(),
+            task.queue(),
             timeout,
-            this::report);
+            (id, percent, text) -> {
+              store.recordStart(attempt);
+              store.progress(id, percent, text);
+            });
     long started = System.nanoTime();
-    Outcome outcome = running.run(context, handler.get());
+    Outcome outcome =
+        running.run(context, handler.get(), recordStartAfter, () -> store.recordStart(attempt));
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     if (outcome instanceof Outcome.Succeeded succeeded) {
       JsonValue result = succeeded.result();
-      attempts.succeed(attempt.id(), result == null ? "null" : result.toString());
-      metrics.succeeded(attempt.type(), attempt.queue(), took);
-      return true;
+      delivery.writes.add(store.succeed(attempt, result == null ? "null" : result.toString()));
+      metrics.succeeded(task.type(), task.queue(), took);
+      return Verdict.DONE;
     }
     if (outcome instanceof Outcome.Cancelled) {
-      attempts.cancelled(attempt.id());
-      metrics.cancelled(attempt.type(), attempt.queue());
-      LOG.info(
-          () -> "task " + attempt.id() + " (" + attempt.type() + ") was cancelled while it ran");
-      return true;
+      delivery.writes.add(store.cancelled(attempt));
+      metrics.cancelled(task.type(), task.queue());
+      LOG.info(() -> "task " + task.id() + " (" + task.type() + ") was cancelled while it ran");
+      return Verdict.DONE;
     }
     if (outcome instanceof Outcome.TimedOut timedOut) {
       return failed(
+          worker,
+          delivery,
           attempt,
-          message,
-          queue,
           took,
           "timed out: the attempt ran longer than its limit of "
               + timedOut.limit().toSeconds()
@@ -261,56 +532,42 @@ public class TaskRunner {
     Throwable cause = ((Outcome.Failed) outcome).cause();
     if (cause instanceof TaskFailure failure && !failure.isRetryable()) {
       String reason = describe(cause);
-      if (attempts.fail(attempt.id(), reason, true) == TaskState.DEAD) {
-        metrics.failed(attempt.type(), attempt.queue(), took, true);
-        deadLetters.send(message, queue, reason);
+      if (GroupCommit.await(store.fail(attempt, reason, true)) == TaskState.DEAD) {
+        metrics.failed(task.type(), task.queue(), took, true);
+        dispatch.deadLetter(worker.session(), worker.producer(), message, worker.queue(), reason);
       }
-      return true;
+      return Verdict.DONE;
     }
-    return failed(attempt, message, queue, took, describe(cause));
+    return failed(worker, delivery, attempt, took, describe(cause));
   }
 
-  private void report(String taskId, int percent, String text) {
-    try {
-      attempts.progress(taskId, percent, text);
-    } catch (RuntimeException e) {
-      // a progress report is advice for readers; the task goes on whether or not it was stored
-      LOG.warning(() -> "progress of task " + taskId + " was not stored: " + e);
-    }
-  }
-
-  private boolean failed(
-      Attempt attempt, Message message, String queue, Duration took, String reason)
-      throws JMSException {
-    boolean last = isLastDelivery(message, queue);
-    TaskState now = attempts.fail(attempt.id(), reason, last);
+  private Verdict failed(
+      Worker worker, Delivery delivery, Attempt attempt, Duration took, String reason) {
+    Task task = attempt.task();
+    boolean last = isLastDelivery(delivery.message, worker.queue());
+    TaskState now = GroupCommit.await(store.fail(attempt, reason, last));
     if (now == TaskState.CANCELLED) {
-      metrics.cancelled(attempt.type(), attempt.queue());
-      return true;
+      metrics.cancelled(task.type(), task.queue());
+      return Verdict.DONE;
     }
-    metrics.failed(attempt.type(), attempt.queue(), took, now == TaskState.DEAD);
+    metrics.failed(task.type(), task.queue(), took, now == TaskState.DEAD);
     LOG.info(
         () ->
             "task "
-                + attempt.id()
+                + task.id()
                 + " ("
-                + attempt.type()
+                + task.type()
                 + ") attempt "
                 + attempt.number()
                 + " failed"
                 + (last ? " for the last time, it is dead: " : ", the broker will retry it: ")
                 + reason);
-    return false;
+    return Verdict.RETRY;
   }
 
-  private boolean isLastDelivery(Message message, String queue) throws JMSException {
+  private boolean isLastDelivery(ClientMessage message, String queue) {
     int max = broker.maxDeliveryAttempts(TaskQueues.address(queue));
-    return max > 0 && message.getIntProperty("JMSXDeliveryCount") >= max;
-  }
-
-  private static String destination(Message message) throws JMSException {
-    Destination destination = message.getJMSDestination();
-    return destination instanceof Queue q ? q.getQueueName() : null;
+    return max > 0 && message.getDeliveryCount() >= max;
   }
 
   private static String describe(Throwable e) {
@@ -322,12 +579,12 @@ public class TaskRunner {
         : e.getClass().getName() + ": " + e.getMessage();
   }
 
-  private static String kind(Message message) {
-    for (Class<?> type : message.getClass().getInterfaces()) {
-      if (type.getName().startsWith("jakarta.jms.")) {
-        return type.getSimpleName();
-      }
-    }
-    return message.getClass().getSimpleName();
+  private static String kind(byte type) {
+    return switch (type) {
+      case Message.MAP_TYPE -> "MapMessage";
+      case Message.OBJECT_TYPE -> "ObjectMessage";
+      case Message.STREAM_TYPE -> "StreamMessage";
+      default -> "message of type " + type;
+    };
   }
 }

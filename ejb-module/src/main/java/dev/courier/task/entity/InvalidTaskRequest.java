@@ -31,6 +31,11 @@ public class InvalidTaskRequest extends RuntimeException {
         "the request has " + bytes + " bytes; the limit is " + limit + " bytes");
   }
 
+  /** The same refusal, naming the request's place in a batch. */
+  public InvalidTaskRequest inBatch(int index) {
+    return new InvalidTaskRequest(title, "task " + index + " of the batch: " + getMessage());
+  }
+
   public String title() {
     return title;
   }

@@ -41,68 +41,75 @@ public class Task {
 
   @Id
   @Column(length = 36)
-  private String id;
+  String id;
 
   @Column(name = "TASK_KEY", length = 200)
-  private String key;
+  String key;
 
   @Column(nullable = false, length = 100)
-  private String type;
+  String type;
 
   @Lob
   @Column(nullable = false)
-  private String payload;
+  String payload;
 
   @Enumerated(EnumType.STRING)
   @Column(nullable = false, length = 20)
-  private TaskState state;
+  TaskState state;
 
-  private int priority;
-  private int attempts;
+  int priority;
+  int attempts;
 
   @Column(name = "QUEUE_NAME", length = 100)
-  private String queue;
+  String queue;
 
   /** This task's own time limit per attempt, in seconds; null: its type's. */
-  private Integer timeoutSeconds;
+  Integer timeoutSeconds;
 
   /** The user who submitted it over the API; null for JMS submissions and Courier's own. */
   @Column(length = 100)
-  private String owner;
+  String owner;
 
   /** Tasks with one group key run one at a time, in submission order (JMSXGroupID). */
   @Column(length = 200)
-  private String groupKey;
+  String groupKey;
 
-  private Integer progressPercent;
+  Integer progressPercent;
 
   @Column(length = 500)
-  private String progressMessage;
+  String progressMessage;
 
-  private Instant progressAt;
+  Instant progressAt;
 
   /**
    * Cancellation was asked while the task ran; its handler is interrupted and it ends CANCELLED.
    */
-  private boolean cancelRequested;
+  boolean cancelRequested;
 
   @Column(length = MAX_ERROR_LENGTH)
-  private String error;
+  String error;
 
-  @Lob private String result;
+  @Lob String result;
 
   /** The JMS message a client submitted this task with; makes intake idempotent on redelivery. */
   @Column(name = "MESSAGE_ID", length = 200)
-  private String messageId;
+  String messageId;
 
   @Column(nullable = false)
-  private Instant createdAt;
+  Instant createdAt;
 
-  private Instant runAt;
-  private Instant startedAt;
-  private Instant finishedAt;
+  Instant runAt;
+  Instant startedAt;
+  Instant finishedAt;
 
-  @Version private long version;
+  /**
+   * The instance run (its boot id) that started the running attempt; another run may take over a
+   * task that was PROCESSING when its instance died.
+   */
+  @Column(length = 64)
+  String runner;
+
+  @Version long version;
 
   protected Task() {}
 
@@ -111,7 +118,7 @@ public class Task {
     task.queue = queue;
     task.timeoutSeconds = request.timeoutSeconds();
     task.groupKey = request.groupKey();
-    task.id = UUID.randomUUID().toString();
+    task.id = newId();
     task.type = request.type();
     task.payload = request.payload().toString();
     task.priority = request.priority();
@@ -119,6 +126,31 @@ public class Task {
     task.createdAt = now;
     task.runAt = request.dueAt(now);
     task.state = task.runAt.isAfter(now) ? TaskState.SCHEDULED : TaskState.ENQUEUED;
+    return task;
+  }
+
+  /**
+   * A new task id: a time-ordered UUID (version 7: milliseconds since the epoch, then random bits),
+   * so that new rows go to the end of the table's indexes instead of anywhere in them.
+   */
+  public static String newId() {
+    long millis = System.currentTimeMillis();
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    long high = (millis << 16) | 0x7000L | (random.nextLong() & 0x0FFFL);
+    long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(high, low).toString();
+  }
+
+  /**
+   * A task as its message describes it, for a delivery that comes before its row (the submission
+   * sends the message first, then stores the row): the same id, queue, owner and creation time.
+   */
+  public static Task restored(
+      String id, TaskRequest request, String queue, Instant createdAt, String owner) {
+    var task = submitted(request, queue, createdAt);
+    task.id = id;
+    task.owner = owner;
     return task;
   }
 
@@ -131,25 +163,29 @@ public class Task {
   }
 
   /**
-   * Cancels a task. One that has not started, or waits for a retry, is CANCELLED at once and its
-   * handler will not run; a running one is marked, and ends CANCELLED when its handler stops.
+   * Cancels a task. One whose message was {@code withdrawn} from the broker (so no attempt can
+   * start) is CANCELLED at once; any other unfinished one (running, or its message already on its
+   * way to a worker) is marked, and the attempt that runs it or is about to ends it CANCELLED.
    *
-   * @return true if the task is running and its handler must be told
+   * @return true if it is marked, and the instances must be told
    */
-  public boolean cancel(Instant now) {
-    if (state == TaskState.PROCESSING) {
-      cancelRequested = true;
-      return true;
+  public boolean cancel(Instant now, boolean withdrawn) {
+    if (withdrawn && state != TaskState.PROCESSING) {
+      moveTo(TaskState.CANCELLED);
+      finishedAt = now;
+      return false;
     }
-    moveTo(TaskState.CANCELLED);
-    finishedAt = now;
-    return false;
+    if (state.isFinal()) {
+      moveTo(TaskState.CANCELLED);
+    }
+    cancelRequested = true;
+    return true;
   }
 
   /**
    * Starts an attempt; false (and CANCELLED) if cancellation was asked while a previous one ran.
    */
-  public boolean startAttempt(Instant now) {
+  public boolean startAttempt(Instant now, String runner) {
     if (cancelRequested) {
       cancelled(now);
       return false;
@@ -157,6 +193,7 @@ public class Task {
     moveTo(TaskState.PROCESSING);
     attempts++;
     startedAt = now;
+    this.runner = runner;
     progressPercent = null;
     progressMessage = null;
     progressAt = null;
@@ -222,6 +259,55 @@ public class Task {
       return null;
     }
     return reason.length() <= MAX_ERROR_LENGTH ? reason : reason.substring(0, MAX_ERROR_LENGTH);
+  }
+
+  /** An unstored copy (for a store unit that may run again and must start from the same task). */
+  public Task copy() {
+    var copy = new Task();
+    copy.id = id;
+    copy.key = key;
+    copy.type = type;
+    copy.payload = payload;
+    copy.state = state;
+    copy.priority = priority;
+    copy.attempts = attempts;
+    copy.queue = queue;
+    copy.timeoutSeconds = timeoutSeconds;
+    copy.owner = owner;
+    copy.groupKey = groupKey;
+    copy.progressPercent = progressPercent;
+    copy.progressMessage = progressMessage;
+    copy.progressAt = progressAt;
+    copy.cancelRequested = cancelRequested;
+    copy.error = error;
+    copy.result = result;
+    copy.messageId = messageId;
+    copy.createdAt = createdAt;
+    copy.runAt = runAt;
+    copy.startedAt = startedAt;
+    copy.finishedAt = finishedAt;
+    copy.runner = runner;
+    copy.version = version;
+    return copy;
+  }
+
+  /** The row's version; 0 for a task not read from the store. */
+  public long version() {
+    return version;
+  }
+
+  /** The request that stores this task again, as its message carries it. */
+  public TaskRequest request() {
+    return new TaskRequest(
+        type,
+        payload(),
+        java.time.Duration.ZERO,
+        runAt,
+        priority,
+        key,
+        queue,
+        timeoutSeconds,
+        groupKey);
   }
 
   public JsonObject toJson() {
@@ -304,6 +390,10 @@ public class Task {
 
   public String queue() {
     return queue == null ? "default" : queue;
+  }
+
+  public boolean cancelRequested() {
+    return cancelRequested;
   }
 
   public String owner() {

@@ -80,6 +80,42 @@ public record TaskRequest(
     return of(object);
   }
 
+  /**
+   * A batch of submissions (a JSON array of requests, 1 to {@code max}); null if the body is not an
+   * array. A bad request refuses the batch, named by its index.
+   */
+  public static java.util.List<TaskRequest> parseBatch(String json, int max) {
+    if (json == null || !json.stripLeading().startsWith("[")) {
+      return null;
+    }
+    jakarta.json.JsonArray array;
+    try (var reader = JSON.createReader(new StringReader(json))) {
+      array = reader.readArray();
+    } catch (jakarta.json.JsonException e) {
+      throw InvalidTaskRequest.malformed("not valid JSON: " + e.getMessage());
+    }
+    if (array.isEmpty() || array.size() > max) {
+      throw InvalidTaskRequest.malformed(
+          "a batch holds 1 to " + max + " tasks; this one has " + array.size());
+    }
+    var requests = new java.util.ArrayList<TaskRequest>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.get(i) instanceof JsonObject object)) {
+        throw InvalidTaskRequest.malformed(
+            "task "
+                + i
+                + " of the batch: expected a JSON object, got "
+                + array.get(i).getValueType());
+      }
+      try {
+        requests.add(of(object));
+      } catch (InvalidTaskRequest e) {
+        throw e.inBatch(i);
+      }
+    }
+    return requests;
+  }
+
   public static TaskRequest of(JsonObject object) {
     for (String field : object.keySet()) {
       if (!FIELDS.contains(field)) {

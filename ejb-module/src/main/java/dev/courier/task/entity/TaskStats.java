@@ -19,16 +19,20 @@ import java.util.Map;
 public record TaskStats(
     Map<TaskState, Long> byState,
     Instant firstCreated,
+    Instant firstStarted,
     Instant lastFinished,
     long[] startLatencyMillis,
+    long[] startLatencyMicros,
     long[] latenessMillis) {
 
   /** One row per task: state, createdAt, startedAt, finishedAt, runAt. */
   public static TaskStats of(List<Object[]> rows) {
     Map<TaskState, Long> byState = new EnumMap<>(TaskState.class);
     Instant firstCreated = null;
+    Instant firstStarted = null;
     Instant lastFinished = null;
     long[] latencies = new long[rows.size()];
+    long[] micros = new long[rows.size()];
     long[] lateness = new long[rows.size()];
     int started = 0;
     for (Object[] row : rows) {
@@ -43,13 +47,23 @@ public record TaskStats(
         lastFinished = finished;
       }
       if (startedAt != null) {
+        if (firstStarted == null || startedAt.isBefore(firstStarted)) {
+          firstStarted = startedAt;
+        }
         Instant due = row.length > 4 && row[4] != null ? (Instant) row[4] : created;
         latencies[started] = Math.max(0, Duration.between(created, startedAt).toMillis());
+        micros[started] = Math.max(0, Duration.between(created, startedAt).toNanos() / 1000);
         lateness[started++] = Duration.between(due, startedAt).toMillis();
       }
     }
     return new TaskStats(
-        byState, firstCreated, lastFinished, sorted(latencies, started), sorted(lateness, started));
+        byState,
+        firstCreated,
+        firstStarted,
+        lastFinished,
+        sorted(latencies, started),
+        sorted(micros, started),
+        sorted(lateness, started));
   }
 
   private static long[] sorted(long[] values, int count) {
@@ -101,6 +115,18 @@ public record TaskStats(
                     .add("max", latenessPercentile(100)));
     if (firstCreated != null) {
       json.add("firstCreatedAt", firstCreated.toString());
+    }
+    if (startLatencyMicros.length > 0) {
+      json.add(
+          "startLatencyMicros",
+          JSON.createObjectBuilder()
+              .add("p50", percentile(startLatencyMicros, 50))
+              .add("p99", percentile(startLatencyMicros, 99))
+              .add("max", percentile(startLatencyMicros, 100))
+              .add("mean", Arrays.stream(startLatencyMicros).average().orElse(0)));
+    }
+    if (firstStarted != null) {
+      json.add("firstStartedAt", firstStarted.toString());
     }
     if (lastFinished != null) {
       json.add("lastFinishedAt", lastFinished.toString());

@@ -45,14 +45,14 @@ class TaskStateTest {
   @Test
   void aRetriedDeadTaskStartsAgainWithItsAttemptsReset() {
     Task task = anEnqueuedTask();
-    task.startAttempt(NOW);
+    task.startAttempt(NOW, "run-1");
     task.fail("boom", true, NOW);
     assertThat(task.state()).isEqualTo(DEAD);
     task.retry();
     assertThat(task.state()).isEqualTo(ENQUEUED);
     assertThat(task.attempts()).isZero();
     assertThat(task.finishedAt()).isNull();
-    assertThat(task.startAttempt(NOW)).isTrue();
+    assertThat(task.startAttempt(NOW, "run-1")).isTrue();
     assertThat(task.attempts()).isEqualTo(1);
   }
 
@@ -74,11 +74,11 @@ class TaskStateTest {
   @Test
   void eachAttemptIsCountedAndTheLastFailureKillsTheTask() {
     Task task = anEnqueuedTask();
-    task.startAttempt(NOW);
+    task.startAttempt(NOW, "run-1");
     task.fail("boom", false, NOW);
     assertThat(task.state()).isEqualTo(FAILED);
     assertThat(task.finishedAt()).isNull();
-    task.startAttempt(NOW.plusSeconds(1));
+    task.startAttempt(NOW.plusSeconds(1), "run-1");
     task.fail("boom again", true, NOW.plusSeconds(2));
     assertThat(task.state()).isEqualTo(DEAD);
     assertThat(task.attempts()).isEqualTo(2);
@@ -89,10 +89,10 @@ class TaskStateTest {
   @Test
   void aSucceededTaskCannotBeStartedAgain() {
     Task task = anEnqueuedTask();
-    task.startAttempt(NOW);
+    task.startAttempt(NOW, "run-1");
     task.succeed("{\"ok\":true}", NOW);
     assertThat(task.toJson().getJsonObject("result").getBoolean("ok")).isTrue();
-    assertThatThrownBy(() -> task.startAttempt(NOW))
+    assertThatThrownBy(() -> task.startAttempt(NOW, "run-1"))
         .isInstanceOf(IllegalTransition.class)
         .hasMessageContaining("is SUCCEEDED and cannot become PROCESSING");
   }
@@ -104,33 +104,51 @@ class TaskStateTest {
   }
 
   @Test
-  void aScheduledOrFailedTaskIsCancelledAtOnceAndARunningOneWhenItsHandlerStops() {
+  void aTaskWhoseMessageIsWithdrawnIsCancelledAtOnceAndAnyOtherWhenItsAttemptEnds() {
     Task scheduled = aDelayedTask();
-    scheduled.cancel(NOW);
+    assertThat(scheduled.cancel(NOW, true)).as("no instance needs telling").isFalse();
     assertThat(scheduled.state()).isEqualTo(CANCELLED);
     assertThat(scheduled.finishedAt()).isEqualTo(NOW);
 
     Task failed = anEnqueuedTask();
-    failed.startAttempt(NOW);
+    failed.startAttempt(NOW, "run-1");
     failed.fail("boom", false, NOW);
-    failed.cancel(NOW);
+    failed.cancel(NOW, true);
     assertThat(failed.state()).isEqualTo(CANCELLED);
 
     Task running = anEnqueuedTask();
-    running.startAttempt(NOW);
-    assertThat(running.cancel(NOW)).as("the handler must be told").isTrue();
+    running.startAttempt(NOW, "run-1");
+    assertThat(running.cancel(NOW, false)).as("the handler must be told").isTrue();
     assertThat(running.state()).isEqualTo(PROCESSING);
     running.fail("java.lang.InterruptedException", false, NOW);
     assertThat(running.state()).isEqualTo(CANCELLED);
 
+    Task onItsWay = anEnqueuedTask();
+    assertThat(onItsWay.cancel(NOW, false)).isTrue();
+    assertThat(onItsWay.state()).as("its message is with a worker").isEqualTo(ENQUEUED);
+    assertThat(onItsWay.startAttempt(NOW, "run-1")).isFalse();
+    assertThat(onItsWay.state()).isEqualTo(CANCELLED);
+
     Task redelivered = anEnqueuedTask();
-    redelivered.startAttempt(NOW);
-    redelivered.cancel(NOW);
+    redelivered.startAttempt(NOW, "run-1");
+    redelivered.cancel(NOW, false);
     // its instance died before the handler stopped: the broker's redelivery must not run it
-    assertThat(redelivered.startAttempt(NOW)).isFalse();
+    assertThat(redelivered.startAttempt(NOW, "run-1")).isFalse();
     assertThat(redelivered.state()).isEqualTo(CANCELLED);
 
-    assertThatThrownBy(() -> scheduled.cancel(NOW)).isInstanceOf(IllegalTransition.class);
+    assertThatThrownBy(() -> scheduled.cancel(NOW, true)).isInstanceOf(IllegalTransition.class);
+    assertThatThrownBy(() -> scheduled.cancel(NOW, false)).isInstanceOf(IllegalTransition.class);
+  }
+
+  @Test
+  void newIdsAreTimeOrderedUuids() {
+    String first = Task.newId();
+    String later = first;
+    for (int i = 0; i < 1000 && later.substring(0, 13).equals(first.substring(0, 13)); i++) {
+      later = Task.newId();
+    }
+    assertThat(java.util.UUID.fromString(first).version()).isEqualTo(7);
+    assertThat(later.substring(0, 13)).isGreaterThanOrEqualTo(first.substring(0, 13));
   }
 
   @Test
@@ -153,7 +171,7 @@ class TaskStateTest {
   @Test
   void longErrorsAreCutToTheColumnSize() {
     Task task = anEnqueuedTask();
-    task.startAttempt(NOW);
+    task.startAttempt(NOW, "run-1");
     task.fail("x".repeat(10_000), false, NOW);
     assertThat(task.error()).hasSize(Task.MAX_ERROR_LENGTH);
   }

@@ -3,14 +3,14 @@ package dev.courier.task.boundary;
 import static dev.courier.json.Jsons.JSON;
 
 import dev.courier.task.boundary.Tasks.Page;
-import dev.courier.task.boundary.Tasks.Submission;
 import dev.courier.task.control.TaskRetention;
+import dev.courier.task.control.TaskSubmissions;
+import dev.courier.task.control.TaskSubmissions.Submission;
 import dev.courier.task.entity.InvalidTaskRequest;
 import dev.courier.task.entity.Task;
 import dev.courier.task.entity.TaskFilter;
 import dev.courier.task.entity.TaskRequest;
 import dev.courier.task.entity.TaskState;
-import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -35,8 +35,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -51,7 +51,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class TasksResource {
 
+  /** The most tasks one submission may carry (a JSON array of them). */
+  static final int MAX_BATCH = 1000;
+
   @Inject Tasks tasks;
+  @Inject TaskSubmissions submissions;
   @Inject TaskRetention retention;
   @Context UriInfo uri;
   @Context SecurityContext caller;
@@ -62,7 +66,12 @@ public class TasksResource {
    */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Submit a task")
+  @Operation(
+      summary = "Submit a task, or a JSON array of up to 1000 tasks",
+      description =
+          "An array is stored and sent in one transaction, all or none; a bad task refuses the"
+              + " batch, named by its index. Its answer lists each task, new or the one that holds"
+              + " its key: {\"created\", \"existing\", \"tasks\"}.")
   @RequestBody(
       required = true,
       content =
@@ -74,6 +83,12 @@ public class TasksResource {
                     summary = "the result is the payload",
                     value =
                         "{\"type\": \"echo\", \"payload\": {\"hello\": \"world\"}, \"key\": \"order-42\"}"),
+                @ExampleObject(
+                    name = "a batch",
+                    summary = "up to 1000 tasks in one transaction",
+                    value =
+                        "[{\"type\": \"echo\", \"payload\": {\"n\": 1}},"
+                            + " {\"type\": \"echo\", \"payload\": {\"n\": 2}}]"),
                 @ExampleObject(
                     name = "sleep, delayed and limited",
                     value =
@@ -108,29 +123,55 @@ public class TasksResource {
       responseCode = "413",
       description = "the body is over courier.tasks.max-payload-bytes")
   public Response submit(String body) {
-    TaskRequest request = TaskRequest.parse(body);
-    Submission submission;
-    try {
-      submission = tasks.submit(request, caller.getUserPrincipal().getName());
-    } catch (EJBException e) {
-      // two submissions with one key raced and this one lost: answer with the winner
-      Optional<Task> holder =
-          request.key() == null ? Optional.empty() : tasks.holderOf(request.key());
-      if (holder.isEmpty()) {
-        throw e;
-      }
-      submission = new Submission(holder.get(), false);
+    String owner = caller.getUserPrincipal().getName();
+    List<TaskRequest> batch = TaskRequest.parseBatch(body, MAX_BATCH);
+    if (batch == null) {
+      Submission submission = submissions.submit(TaskRequest.parse(body), owner);
+      Task task = answer(submission);
+      var location = uri.getAbsolutePathBuilder().path(task.id()).build();
+      return (submission.created() ? Response.created(location) : Response.ok().location(location))
+          .entity(task.toJson().toString())
+          .build();
     }
-    Task task = submission.task();
-    if (!submission.created() && !mayRead(task)) {
+    JsonArrayBuilder items = JSON.createArrayBuilder();
+    int created = 0;
+    for (Submission submission : submissions.submitAll(batch, owner)) {
+      items.add(answer(submission).toJson());
+      created += submission.created() ? 1 : 0;
+    }
+    return Response.status(created > 0 ? Response.Status.CREATED : Response.Status.OK)
+        .entity(
+            JSON.createObjectBuilder()
+                .add("created", created)
+                .add("existing", batch.size() - created)
+                .add("tasks", items)
+                .build()
+                .toString())
+        .build();
+  }
+
+  /** The task a submission answers with: the new one, or the one that holds its key. */
+  private Task answer(Submission submission) {
+    if (submission.created()) {
+      return submission.task();
+    }
+    Task holder =
+        tasks
+            .find(submission.holderId())
+            .orElseThrow(
+                () ->
+                    new WebApplicationException(
+                        "the task holding key '"
+                            + submission.task().key()
+                            + "' was just removed;"
+                            + " submit again",
+                        Response.Status.CONFLICT));
+    if (!mayRead(holder)) {
       throw new WebApplicationException(
-          "the key '" + request.key() + "' is taken by another user's task",
+          "the key '" + holder.key() + "' is taken by another user's task",
           Response.Status.CONFLICT);
     }
-    var location = uri.getAbsolutePathBuilder().path(task.id()).build();
-    return (submission.created() ? Response.created(location) : Response.ok().location(location))
-        .entity(task.toJson().toString())
-        .build();
+    return holder;
   }
 
   @GET
@@ -144,13 +185,34 @@ public class TasksResource {
 
   @GET
   @Path("stats")
-  @Operation(summary = "Counts and timings of the tasks whose key starts with a prefix")
-  public String stats(@QueryParam("keyPrefix") String keyPrefix) {
-    if (keyPrefix == null || keyPrefix.isBlank()) {
+  @Operation(
+      summary =
+          "Counts and timings (submit to start, lateness, first start, last finish) of the tasks"
+              + " that match: keyPrefix, type, queue, state, from, to, as the list takes them")
+  public String stats(
+      @QueryParam("keyPrefix") String keyPrefix,
+      @QueryParam("type") String type,
+      @QueryParam("queue") String queue,
+      @QueryParam("state") String states,
+      @QueryParam("from") String from,
+      @QueryParam("to") String to) {
+    var filter =
+        new TaskFilter(
+            states(states),
+            blankToNull(type),
+            blankToNull(queue),
+            null,
+            blankToNull(keyPrefix),
+            instant("from", from),
+            instant("to", to),
+            0,
+            1,
+            caller.isUserInRole("admin") ? null : caller.getUserPrincipal().getName());
+    if (filter.keyPrefix() == null && filter.type() == null && filter.from() == null) {
       throw new BadRequestException(
-          "give the key prefix to count: GET /api/tasks/stats?keyPrefix=...");
+          "say which tasks to count: GET /api/tasks/stats?keyPrefix=... (or type=, from=)");
     }
-    return tasks.stats(keyPrefix).toJson().toString();
+    return tasks.stats(filter).toJson().toString();
   }
 
   @GET
@@ -177,18 +239,23 @@ public class TasksResource {
   }
 
   /**
-   * Cancels a task: one that has not started (or waits for a retry) is CANCELLED at once (200); a
-   * running one is interrupted and ends CANCELLED (202, with cancelRequested); a finished one
-   * answers 409.
+   * Cancels a task: one whose message still waits on its queue (not started, or waiting for a
+   * retry) is withdrawn and CANCELLED at once (200); a running one is interrupted, and one whose
+   * message a worker already holds is not run, and either ends CANCELLED (202, with
+   * cancelRequested); a finished one answers 409.
    */
   @DELETE
   @Path("{id}")
-  @Operation(summary = "Cancel a task (200), or interrupt a running one (202); 409 once finished")
+  @Operation(
+      summary =
+          "Cancel a task (200), or interrupt a running one or one a worker holds (202); 409 once"
+              + " finished")
   public Response cancel(@PathParam("id") String id) {
     Task task =
         tasks.cancel(id).orElseThrow(() -> new NotFoundException("there is no task with id " + id));
+    // CANCELLED at once (200), or marked: the attempt that runs or holds it ends it (202)
     return Response.status(
-            task.state() == TaskState.PROCESSING ? Response.Status.ACCEPTED : Response.Status.OK)
+            task.state() == TaskState.CANCELLED ? Response.Status.OK : Response.Status.ACCEPTED)
         .entity(task.toJson().toString())
         .build();
   }
