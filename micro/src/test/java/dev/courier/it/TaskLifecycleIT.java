@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import jakarta.jms.BytesMessage;
+import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -502,18 +506,52 @@ class TaskLifecycleIT extends CourierIT {
   }
 
   @Test
-  void aJmsMessageThatIsNotTextIsDeadLetteredWithTheReason() {
+  void aJmsMessageThatCannotCarryTextIsDeadLetteredWithTheReason() {
+    String id =
+        Courier.sendToTasks(
+            jms -> {
+              MapMessage map = jms.createMapMessage();
+              map.setString("type", "echo");
+              map.setStringProperty("origin", "legacy-system");
+              return map;
+            });
+
+    Message dead = deadLetterOf(id);
+    assertThat(reasonOf(dead)).contains("a MapMessage cannot carry a task");
+    assertThat(property(dead, "origin")).isEqualTo("legacy-system");
+    assertThat(dead).isInstanceOf(MapMessage.class);
+  }
+
+  @Test
+  void aBytesMessageWithJsonBecomesATaskAndOneThatIsNotUtf8IsDeadLettered() {
+    String key = aKey();
+    Courier.sendToTasks(
+        jms -> {
+          BytesMessage bytes = jms.createBytesMessage();
+          bytes.writeBytes(
+              ("{\"type\":\"echo\",\"key\":\"" + key + "\",\"payload\":{\"caf\u00e9\":1}}")
+                  .getBytes(StandardCharsets.UTF_8));
+          return bytes;
+        });
+    await()
+        .atMost(Courier.patience())
+        .until(
+            () ->
+                courier.tasksWithKey(key).stream()
+                    .anyMatch(task -> task.getString("state").equals("SUCCEEDED")));
+    assertThat(courier.tasksWithKey(key).get(0).getJsonObject("result").getInt("caf\u00e9"))
+        .isEqualTo(1);
+
     String id =
         Courier.sendToTasks(
             jms -> {
               BytesMessage bytes = jms.createBytesMessage();
-              bytes.writeBytes(new byte[] {1, 2, 3});
+              bytes.writeBytes(new byte[] {(byte) 0xC3, (byte) 0x28});
               bytes.setStringProperty("origin", "legacy-system");
               return bytes;
             });
-
     Message dead = deadLetterOf(id);
-    assertThat(reasonOf(dead)).contains("not a text message").contains("BytesMessage");
+    assertThat(reasonOf(dead)).contains("not UTF-8 text");
     assertThat(property(dead, "origin")).isEqualTo("legacy-system");
     assertThat(dead).isInstanceOf(BytesMessage.class);
   }
@@ -592,15 +630,19 @@ class TaskLifecycleIT extends CourierIT {
     // each example is a submission Courier accepts; delayed by an hour and cancelled, so that none
     // runs (later test classes share this broker journal)
     for (String name : examples.keySet()) {
-      JsonObject example =
+      JsonValue example =
           Json.createReader(new StringReader(examples.getJsonObject(name).getString("value")))
-              .readObject();
-      String delayed =
-          Json.createObjectBuilder(example).add("delaySeconds", 3600).build().toString();
-      var submitted = courier.submit(delayed);
+              .readValue();
+      var batch = Json.createArrayBuilder();
+      for (JsonValue one : example instanceof JsonArray all ? all : List.of(example)) {
+        batch.add(Json.createObjectBuilder(one.asJsonObject()).add("delaySeconds", 3600));
+      }
+      var submitted = courier.submit(batch.build().toString());
       assertThat(submitted.status()).as(name + ": " + submitted.body()).isEqualTo(201);
-      String id = submitted.json().asJsonObject().getString("id");
-      assertThat(courier.delete("tasks/" + id).status()).isEqualTo(200);
+      for (JsonValue task : submitted.json().asJsonObject().getJsonArray("tasks")) {
+        String id = task.asJsonObject().getString("id");
+        assertThat(courier.delete("tasks/" + id).status()).isEqualTo(200);
+      }
     }
   }
 }

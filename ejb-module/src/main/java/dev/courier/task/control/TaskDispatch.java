@@ -17,6 +17,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -193,14 +194,24 @@ public class TaskDispatch {
       String queue,
       String reason)
       throws ActiveMQException {
-    ClientMessage letter = (ClientMessage) delivery.copy();
-    for (SimpleString name : new ArrayList<>(letter.getPropertyNames())) {
+    // a new message rather than a copy: a large message's copy has no body
+    delivery.checkCompletion();
+    ClientMessage letter = session.createMessage(delivery.getType(), true);
+    ActiveMQBuffer body = delivery.getBodyBuffer();
+    int start = body.readerIndex();
+    byte[] bytes = new byte[body.readableBytes()];
+    body.readBytes(bytes);
+    body.readerIndex(start);
+    letter.getBodyBuffer().writeBytes(bytes);
+    letter.setPriority(delivery.getPriority());
+    letter.setTimestamp(delivery.getTimestamp());
+    for (SimpleString name : delivery.getPropertyNames()) {
       String property = name.toString();
       // JMSX and broker-internal properties belong to the delivery, not to the message; the
       // group belongs to the message: a retried dead letter runs in its group again
-      if ((property.startsWith("_AMQ") || property.startsWith("JMSX"))
-          && !name.equals(Message.HDR_GROUP_ID)) {
-        letter.removeProperty(name);
+      if (!(property.startsWith("_AMQ") || property.startsWith("JMSX"))
+          || name.equals(Message.HDR_GROUP_ID)) {
+        letter.putObjectProperty(name, delivery.getObjectProperty(name));
       }
     }
     String from = TaskQueues.address(queue);

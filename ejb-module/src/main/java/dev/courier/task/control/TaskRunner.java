@@ -389,7 +389,7 @@ public class TaskRunner {
     return true;
   }
 
-  private TaskRequest submission(ClientMessage message) throws Undeliverable {
+  private TaskRequest submission(ClientMessage message) throws Undeliverable, ActiveMQException {
     String body = text(message);
     try {
       TaskRequest request = TaskRequest.parse(body);
@@ -408,7 +408,7 @@ public class TaskRunner {
   }
 
   /** The request a stored task's message carries. */
-  private static TaskRequest stored(ClientMessage message) throws Undeliverable {
+  private TaskRequest stored(ClientMessage message) throws Undeliverable, ActiveMQException {
     try {
       return TaskRequest.parse(text(message));
     } catch (InvalidTaskRequest e) {
@@ -425,16 +425,24 @@ public class TaskRunner {
    * The message's body as text: a text message's, or a bytes message's read as UTF-8 (what a STOMP
    * frame with a content-length header, or an AMQP data section, arrives as).
    */
-  private static String text(ClientMessage message) throws Undeliverable {
+  private String text(ClientMessage message) throws Undeliverable, ActiveMQException {
+    // a large message's body arrives in chunks: wait for all of it before reading
+    message.checkCompletion();
     byte type = message.getType();
     ActiveMQBuffer body = message.getBodyBuffer();
     int start = body.readerIndex();
     try {
       if (type == Message.TEXT_TYPE) {
         SimpleString text = TextMessageUtil.readBodyText(body);
-        return text == null ? "" : text.toString();
+        String json = text == null ? "" : text.toString();
+        // a Java string's UTF-8 size is at most three bytes a character
+        if (json.length() * 3L > maxPayloadBytes) {
+          checkSize(json.getBytes(StandardCharsets.UTF_8).length);
+        }
+        return json;
       }
       if (type == Message.BYTES_TYPE || type == Message.DEFAULT_TYPE) {
+        checkSize(body.readableBytes());
         byte[] bytes = new byte[body.readableBytes()];
         body.readBytes(bytes);
         try {
@@ -465,6 +473,12 @@ public class TaskRunner {
    * Runs an attempt of {@code task} (as read, or as its message describes it: then {@code fresh}
    * builds it for a row that is not stored yet) and records how it ended.
    */
+  private void checkSize(long bytes) throws Undeliverable {
+    if (bytes > maxPayloadBytes) {
+      throw new Undeliverable(InvalidTaskRequest.tooLarge(bytes, maxPayloadBytes).getMessage());
+    }
+  }
+
   private Verdict run(
       Worker worker,
       Delivery delivery,
@@ -483,6 +497,7 @@ public class TaskRunner {
     Optional<TaskHandler> handler = handlers.forType(task.type());
     if (handler.isEmpty()) {
       String reason = InvalidTaskRequest.unknownType(task.type()).getMessage();
+      attempt.ended();
       GroupCommit.await(store.fail(attempt, reason, true));
       dispatch.deadLetter(worker.session(), worker.producer(), message, worker.queue(), reason);
       return Verdict.DONE;
@@ -506,6 +521,7 @@ public class TaskRunner {
     long started = System.nanoTime();
     Outcome outcome =
         running.run(context, handler.get(), recordStartAfter, () -> store.recordStart(attempt));
+    attempt.ended();
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     if (outcome instanceof Outcome.Succeeded succeeded) {
       JsonValue result = succeeded.result();

@@ -104,6 +104,7 @@ public class TaskStore {
     final Supplier<Task> fresh;
     final Instant startedAt;
     volatile boolean startRecorded;
+    private volatile Instant endedAt;
 
     public Attempt(Task task, Supplier<Task> fresh, Instant startedAt, boolean startRecorded) {
       this.task = task;
@@ -114,6 +115,16 @@ public class TaskStore {
 
     public Task task() {
       return task;
+    }
+
+    /** The handler has returned (or was given up): its end is now, whenever it is stored. */
+    public void ended() {
+      endedAt = Instant.now();
+    }
+
+    Instant endedAt() {
+      Instant ended = endedAt;
+      return ended != null ? ended : Instant.now();
     }
 
     /** 1 for the first attempt. */
@@ -225,7 +236,7 @@ public class TaskStore {
   public CompletableFuture<Boolean> succeed(Attempt attempt, String resultJson) {
     return commit.submit(
         sql -> {
-          Instant now = Instant.now();
+          Instant now = attempt.endedAt();
           String id = attempt.task.id();
           if (attempt.startRecorded) {
             return TaskRows.succeed(sql, id, RunningTasks.RUN, resultJson, now);
@@ -287,7 +298,7 @@ public class TaskStore {
       if (task.state().isFinal()) {
         return task.state();
       }
-      Instant now = Instant.now();
+      Instant now = attempt.endedAt();
       String failure = null;
       if (!attempt.startRecorded && !task.startAttempt(attempt.startedAt, RunningTasks.RUN)) {
         // cancelled before the attempt started: CANCELLED, as it ran nothing that counts

@@ -84,7 +84,8 @@ public final class TaskWorker implements Runnable {
         continue;
       }
       batch.add(first);
-      while (batch.size() < consumption.batch()) {
+      // the client drops a large message's body at the next receive: such a message ends a batch
+      while (batch.size() < consumption.batch() && !batch.get(batch.size() - 1).isLargeMessage()) {
         ClientMessage next = consumer.receiveImmediate();
         if (next == null) {
           break;

@@ -22,8 +22,9 @@ public final class TaskRows {
   private static final String INSERT =
       "INSERT INTO COURIER_TASK (ID, TASK_KEY, TYPE, PAYLOAD, STATE, PRIORITY, ATTEMPTS,"
           + " QUEUE_NAME, TIMEOUTSECONDS, OWNER, GROUPKEY, CANCELREQUESTED, MESSAGE_ID, CREATEDAT,"
-          + " RUNAT, STARTEDAT, RUNNER, VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-          + " ?, ?, ?, ?)";
+          + " RUNAT, STARTEDAT, RUNNER, VERSION, FINISHEDAT, ERROR, RESULT, PROGRESSPERCENT,"
+          + " PROGRESSMESSAGE, PROGRESSAT) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+          + " ?, ?, ?, ?, ?, ?, ?, ?)";
 
   /** What an attempt's step needs of a row: no payload, no result. */
   private static final String ATTEMPT_COLUMNS =
@@ -74,7 +75,7 @@ public final class TaskRows {
 
   private TaskRows() {}
 
-  /** Stores a new task (its payload and all). */
+  /** Stores a new task (its payload and all), in whatever state it is. */
   public static void insert(Statements sql, Task task) throws SQLException {
     PreparedStatement insert = sql.prepare(INSERT);
     insert.setString(1, task.id);
@@ -96,6 +97,12 @@ public final class TaskRows {
     insert.setString(17, task.runner);
     task.version = 1;
     insert.setLong(18, task.version);
+    setInstant(insert, 19, task.finishedAt);
+    insert.setString(20, task.error);
+    insert.setString(21, task.result);
+    setInteger(insert, 22, task.progressPercent);
+    insert.setString(23, task.progressMessage);
+    setInstant(insert, 24, task.progressAt);
     insert.executeUpdate();
   }
 
