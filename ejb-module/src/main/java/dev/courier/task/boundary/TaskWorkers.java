@@ -51,20 +51,29 @@ public class TaskWorkers {
     for (String queue : queues.names()) {
       Consumption consumption = queues.consumption(queue);
       for (int i = 0; i < consumption.concurrency(); i++) {
-        var worker = new TaskWorker(queue, consumption, broker, runner);
-        Thread thread = threads.newThread(worker);
-        thread.setName("courier-worker-" + queue + "-" + (i + 1));
-        thread.start();
-        workers.add(worker);
+        startWorker(queue, consumption);
       }
       LOG.info(() -> "queue " + queue + ": " + consumption);
     }
   }
 
+  private synchronized void startWorker(String queue, Consumption consumption) {
+    var worker =
+        new TaskWorker(queue, consumption, broker, runner, old -> startWorker(queue, consumption));
+    Thread thread = threads.newThread(worker);
+    thread.setName("courier-worker-" + queue + "-" + (workers.size() + 1));
+    thread.start();
+    workers.add(worker);
+  }
+
   @PreDestroy
   void stop() {
-    workers.forEach(TaskWorker::stop);
-    for (TaskWorker worker : workers) {
+    List<TaskWorker> all;
+    synchronized (this) {
+      all = List.copyOf(workers);
+    }
+    all.forEach(TaskWorker::stop);
+    for (TaskWorker worker : all) {
       try {
         worker.join(10_000);
       } catch (InterruptedException e) {

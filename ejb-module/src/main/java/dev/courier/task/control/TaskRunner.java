@@ -98,13 +98,41 @@ public class TaskRunner {
     private final ClientProducer producer;
     private final String queue;
     private final TaskStore store;
+    private final Runnable giveUp;
     private Statements reader;
 
-    public Worker(ClientSession session, ClientProducer producer, String queue, TaskStore store) {
+    Worker(
+        ClientSession session,
+        ClientProducer producer,
+        String queue,
+        TaskStore store,
+        Runnable giveUp) {
       this.session = session;
       this.producer = producer;
       this.queue = queue;
       this.store = store;
+      this.giveUp = giveUp;
+    }
+
+    /**
+     * Its handler did not stop: once the attempt's end is stored, the stuck delivery goes back to
+     * the broker counted (so that the queue's back-off and max-delivery-attempts apply), with the
+     * rest of the session's deliveries and nothing it sent; then another worker takes this one's
+     * place. Runs on the watch's thread while this worker's thread is held by the handler.
+     */
+    void giveUp(ClientMessage stuck, CompletableFuture<?> ended) {
+      try {
+        GroupCommit.await(ended);
+      } catch (RuntimeException e) {
+        LOG.warning(() -> "the end of a given-up attempt was not stored: " + e);
+      }
+      try {
+        stuck.individualAcknowledge();
+        session.rollback();
+      } catch (ActiveMQException | RuntimeException e) {
+        LOG.log(java.util.logging.Level.WARNING, "a given-up delivery was not rolled back", e);
+      }
+      giveUp.run();
     }
 
     ClientSession session() {
@@ -139,9 +167,22 @@ public class TaskRunner {
     }
   }
 
-  /** A worker of {@code queue} on this broker session. */
-  public Worker worker(ClientSession session, String queue) throws ActiveMQException {
-    return new Worker(session, session.createProducer(), queue, store);
+  /**
+   * A worker of {@code queue} on this broker session; {@code giveUp} replaces it when a handler it
+   * runs does not stop.
+   */
+  public Worker worker(ClientSession session, String queue, Runnable giveUp)
+      throws ActiveMQException {
+    return new Worker(session, session.createProducer(), queue, store, giveUp);
+  }
+
+  /** The worker was given up while its handler ran; its session is no longer its own. */
+  public static final class GivenUp extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    GivenUp() {
+      super("the worker was given up", null, false, false);
+    }
   }
 
   /** What becomes of one delivery once its state change is durable. */
@@ -181,8 +222,16 @@ public class TaskRunner {
         }
         if (delivery.verdict == Verdict.RETRY) {
           retried.add(delivery);
-        } else {
-          delivery.message.individualAcknowledge();
+        }
+      }
+      if (retried.isEmpty()) {
+        // one acknowledgement for the batch: it covers every delivery up to the last
+        deliveries.get(deliveries.size() - 1).message.acknowledge();
+      } else {
+        for (Delivery delivery : deliveries) {
+          if (delivery.verdict == Verdict.DONE) {
+            delivery.message.individualAcknowledge();
+          }
         }
       }
       worker.session().commit();
@@ -519,8 +568,42 @@ public class TaskRunner {
               store.progress(id, percent, text);
             });
     long started = System.nanoTime();
+    boolean last = isLastDelivery(message, worker.queue());
     Outcome outcome =
-        running.run(context, handler.get(), recordStartAfter, () -> store.recordStart(attempt));
+        running.run(
+            context,
+            handler.get(),
+            recordStartAfter,
+            new RunningTasks.Watcher() {
+              @Override
+              public void longRunning() {
+                store.recordStart(attempt);
+              }
+
+              @Override
+              public void givenUp(boolean timedOut) {
+                attempt.ended();
+                CompletableFuture<?> ended;
+                if (timedOut) {
+                  ended =
+                      store.fail(
+                          attempt,
+                          "timed out: the attempt ran longer than its limit of "
+                              + timeout.orElseThrow().toSeconds()
+                              + " s and did not stop when interrupted",
+                          last);
+                  metrics.failed(task.type(), task.queue(), timeout.orElseThrow(), last);
+                } else {
+                  ended = store.cancelled(attempt);
+                  metrics.cancelled(task.type(), task.queue());
+                }
+                worker.giveUp(message, ended);
+              }
+            });
+    if (outcome instanceof Outcome.GivenUp) {
+      // the watch ended the attempt and settled the worker's session: this worker is done
+      throw new GivenUp();
+    }
     attempt.ended();
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     if (outcome instanceof Outcome.Succeeded succeeded) {
@@ -543,7 +626,8 @@ public class TaskRunner {
           took,
           "timed out: the attempt ran longer than its limit of "
               + timedOut.limit().toSeconds()
-              + " s and was interrupted");
+              + " s and was interrupted",
+          last);
     }
     Throwable cause = ((Outcome.Failed) outcome).cause();
     if (cause instanceof TaskFailure failure && !failure.isRetryable()) {
@@ -554,13 +638,17 @@ public class TaskRunner {
       }
       return Verdict.DONE;
     }
-    return failed(worker, delivery, attempt, took, describe(cause));
+    return failed(worker, delivery, attempt, took, describe(cause), last);
   }
 
   private Verdict failed(
-      Worker worker, Delivery delivery, Attempt attempt, Duration took, String reason) {
+      Worker worker,
+      Delivery delivery,
+      Attempt attempt,
+      Duration took,
+      String reason,
+      boolean last) {
     Task task = attempt.task();
-    boolean last = isLastDelivery(delivery.message, worker.queue());
     TaskState now = GroupCommit.await(store.fail(attempt, reason, last));
     if (now == TaskState.CANCELLED) {
       metrics.cancelled(task.type(), task.queue());

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
@@ -29,15 +30,24 @@ public final class TaskWorker implements Runnable {
   private final Consumption consumption;
   private final BrokerClient broker;
   private final TaskRunner runner;
+  private final Consumer<TaskWorker> replace;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean retired;
   private volatile Thread thread;
   private volatile ClientSession session;
 
-  public TaskWorker(String queue, Consumption consumption, BrokerClient broker, TaskRunner runner) {
+  /** {@code replace} starts a worker in the place of one whose handler did not stop. */
+  public TaskWorker(
+      String queue,
+      Consumption consumption,
+      BrokerClient broker,
+      TaskRunner runner,
+      Consumer<TaskWorker> replace) {
     this.queue = queue;
     this.consumption = consumption;
     this.broker = broker;
     this.runner = runner;
+    this.replace = replace;
   }
 
   @Override
@@ -48,8 +58,10 @@ public final class TaskWorker implements Runnable {
         consume();
       } catch (InterruptedException e) {
         // stopping; an attempt under way was interrupted and its delivery goes back to the queue
+      } catch (TaskRunner.GivenUp e) {
+        return;
       } catch (ActiveMQException | RuntimeException e) {
-        if (stopped.getCount() > 0) {
+        if (stopped.getCount() > 0 && !retired) {
           LOG.log(Level.WARNING, "a worker of queue " + queue + " lost its session; reopening", e);
           pause();
         }
@@ -70,7 +82,7 @@ public final class TaskWorker implements Runnable {
             false);
     session.start();
     List<ClientMessage> batch = new ArrayList<>(consumption.batch());
-    try (TaskRunner.Worker worker = runner.worker(session, queue)) {
+    try (TaskRunner.Worker worker = runner.worker(session, queue, this::giveUp)) {
       consumeWith(consumer, worker, batch);
     }
   }
@@ -115,6 +127,18 @@ public final class TaskWorker implements Runnable {
         LOG.log(Level.FINE, "closing a worker's session", e);
       }
     }
+  }
+
+  /**
+   * A handler this worker runs did not stop when interrupted (its delivery is settled already): a
+   * new worker takes this one's place and this one's session is closed, from the watch's thread.
+   * The handler's thread ends once it returns.
+   */
+  private void giveUp() {
+    retired = true;
+    stopped.countDown();
+    close();
+    replace.accept(this);
   }
 
   /** Stops taking deliveries and interrupts an attempt under way. */
