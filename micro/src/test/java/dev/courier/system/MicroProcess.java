@@ -80,6 +80,11 @@ final class MicroProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx768m");
+    String nativeLibrary = System.getProperty("courier.it.nativeLibrary");
+    if (nativeLibrary != null) {
+      // the broker's native journal (ASYNCIO), as the run profile gives it
+      command.add("-Djava.library.path=" + nativeLibrary);
+    }
     command.add("-Dcourier.broker.password=" + System.getProperty("courier.it.brokerPassword"));
     command.add("-Dcourier.db.password=" + System.getProperty("courier.it.dbPassword"));
     String user = System.getProperty("courier.it.user");
@@ -131,6 +136,16 @@ final class MicroProcess implements AutoCloseable {
     }
     process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     return false;
+  }
+
+  /** Kills the JVM at once (SIGKILL, as kill -9), in whatever it is doing. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Starts it again after a {@link #kill}, with the same data and settings. */
+  void relaunch() throws IOException {
+    launch();
   }
 
   /** Starts it again with the same data and settings. */

@@ -5,6 +5,7 @@ import dev.courier.messaging.entity.NotPermitted;
 import dev.courier.messaging.entity.UnknownTopic;
 import dev.courier.queue.entity.UnknownQueue;
 import dev.courier.schedule.entity.InvalidSchedule;
+import dev.courier.task.control.TaskSubmissions;
 import dev.courier.task.entity.IllegalTransition;
 import dev.courier.task.entity.InvalidTaskRequest;
 import dev.courier.task.entity.TaskState;
@@ -35,7 +36,25 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     while (cause instanceof EJBException && cause.getCause() != null) {
       cause = cause.getCause();
     }
-    return problem(cause).toResponse();
+    Response problem = problem(cause).toResponse();
+    if (cause instanceof WebApplicationException web) {
+      // the answer's own headers (Retry-After, WWW-Authenticate) go with its problem body
+      var kept = Response.fromResponse(problem);
+      web.getResponse()
+          .getStringHeaders()
+          .forEach(
+              (name, values) -> {
+                if (!name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)
+                    && !name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)) {
+                  values.forEach(value -> kept.header(name, value));
+                }
+              });
+      return kept.build();
+    }
+    if (cause instanceof TaskSubmissions.NotTaken) {
+      return Response.fromResponse(problem).header(HttpHeaders.RETRY_AFTER, 1).build();
+    }
+    return problem;
   }
 
   private Problem problem(Throwable cause) {
@@ -73,6 +92,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     if (cause instanceof InvalidSchedule invalid) {
       return Problem.of(
           "invalid-schedule", "Invalid schedule", Status.BAD_REQUEST, invalid.getMessage());
+    }
+    if (cause instanceof TaskSubmissions.NotTaken refused) {
+      return Problem.of(
+          "unavailable", "Service Unavailable", Status.SERVICE_UNAVAILABLE, refused.getMessage());
     }
     if (cause instanceof InvalidTaskRequest invalid) {
       String slug = invalid.title().toLowerCase(Locale.ROOT).replace(' ', '-');

@@ -2,6 +2,7 @@ package dev.courier.broker.boundary;
 
 import dev.courier.broker.control.Accounts;
 import dev.courier.broker.control.BrokerSecurity;
+import dev.courier.broker.control.DurableTasks;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.ejb.ConcurrencyManagement;
@@ -105,6 +106,7 @@ public class EmbeddedBroker {
             "stomp", "tcp://" + host + ":" + stompPort + "?protocols=STOMP");
       }
 
+      configuration.registerBrokerPlugin(new DurableTasks());
       broker = new EmbeddedActiveMQ();
       broker.setConfiguration(configuration);
       broker.setSecurityManager(new BrokerSecurity(accounts));

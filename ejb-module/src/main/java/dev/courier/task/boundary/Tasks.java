@@ -195,7 +195,7 @@ public class Tasks {
             .getResultList();
     CriteriaQuery<Long> count = cb.createQuery(Long.class);
     Root<Task> counted = count.from(Task.class);
-    count.select(cb.count(counted)).where(matching(cb, counted, filter));
+    count.select(cb.count(counted)).where(matching(cb, counted, filter.fromTheStart()));
     return new Page(items, em.createQuery(count).getSingleResult());
   }
 
@@ -227,6 +227,15 @@ public class Tasks {
     }
     if (filter.to() != null) {
       where.add(cb.lessThan(task.get("createdAt"), filter.to()));
+    }
+    if (filter.after() != null) {
+      Instant at = filter.after().createdAt();
+      where.add(
+          cb.or(
+              cb.lessThan(task.get("createdAt"), at),
+              cb.and(
+                  cb.equal(task.get("createdAt"), at),
+                  cb.lessThan(task.get("id"), filter.after().id()))));
     }
     return where.toArray(Predicate[]::new);
   }

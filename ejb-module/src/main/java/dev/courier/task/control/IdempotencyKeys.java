@@ -31,6 +31,8 @@ public class IdempotencyKeys {
           + " LEFT JOIN COURIER_TASK t ON t.ID = k.TASKID WHERE k.TASK_KEY = ?";
   private static final String INSERT =
       "INSERT INTO COURIER_TASK_IDEMPOTENCY (TASK_KEY, TASKID, CLAIMEDAT) VALUES (?, ?, ?)";
+  private static final String CONFIRM =
+      "UPDATE COURIER_TASK_IDEMPOTENCY SET TASKID = TASKID WHERE TASK_KEY = ? AND TASKID = ?";
   private static final String RELEASE =
       "DELETE FROM COURIER_TASK_IDEMPOTENCY WHERE TASK_KEY = ? AND TASKID = ?";
   private static final String RECLAIM =
@@ -38,7 +40,7 @@ public class IdempotencyKeys {
           + " AND TASKID = ?";
 
   /** How long a claim holds its key while its task is not stored. */
-  public static final Duration PENDING = Duration.ofSeconds(60);
+  public static final Duration PENDING = Duration.ofSeconds(15);
 
   @Inject
   @ConfigProperty(name = "courier.tasks.idempotency-window-seconds", defaultValue = "86400")
@@ -84,6 +86,21 @@ public class IdempotencyKeys {
       throw new SQLException("the key '" + task.key() + "' was claimed meanwhile", "40001");
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether the task still holds its key (true for a task without one). A task whose submission was
+   * cut off may have lost its key to a later submission of the same key; it must not be stored or
+   * run then. Locks the key's row until the caller's transaction ends.
+   */
+  public boolean confirm(Statements sql, Task task) throws SQLException {
+    if (task.key() == null) {
+      return true;
+    }
+    PreparedStatement confirm = sql.prepare(CONFIRM);
+    confirm.setString(1, task.key());
+    confirm.setString(2, task.id());
+    return confirm.executeUpdate() == 1;
   }
 
   /** Gives up the task's claim of its key (its submission failed before its message was sent). */

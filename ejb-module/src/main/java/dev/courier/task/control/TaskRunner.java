@@ -284,7 +284,20 @@ public class TaskRunner {
         Instant createdAt = Instant.ofEpochMilli(longProperty(message, TaskMessages.CREATED_AT));
         String owner = message.getStringProperty(TaskMessages.OWNER);
         Task restored = Task.restored(taskId, request, queue, createdAt, owner);
-        return run(worker, delivery, restored, () -> restored.copy(), request.payload(), false);
+        if (restored.key() == null) {
+          return run(worker, delivery, restored, () -> restored.copy(), request.payload(), false);
+        }
+        if (!GroupCommit.await(store.adopt(restored))) {
+          LOG.info(
+              () ->
+                  "task "
+                      + taskId
+                      + " is not run: its submission was cut off and its key '"
+                      + restored.key()
+                      + "' went to a later submission");
+          return Verdict.DONE;
+        }
+        return run(worker, delivery, restored, null, request.payload(), false);
       }
       Task task = row.get();
       if (message.containsProperty(TaskMessages.BROKER_ORIGINAL_ADDRESS)

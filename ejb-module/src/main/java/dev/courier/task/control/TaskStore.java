@@ -81,11 +81,30 @@ public class TaskStore {
     return commit.submit(
         sql -> {
           for (Task task : tasks) {
-            if (!TaskRows.exists(sql, task.id())) {
+            if (!TaskRows.exists(sql, task.id()) && keys.confirm(sql, task)) {
               TaskRows.insert(sql, task);
             }
           }
           return null;
+        });
+  }
+
+  /**
+   * Stores a task with a key from its message, for a delivery that came before its row: true if it
+   * is stored (now or before) and may run; false if its key went to a later submission (this one
+   * was cut off by a crash, and its client submitted again): then it must not run.
+   */
+  public CompletableFuture<Boolean> adopt(Task restored) {
+    return commit.submit(
+        sql -> {
+          if (TaskRows.exists(sql, restored.id())) {
+            return true;
+          }
+          if (!keys.confirm(sql, restored)) {
+            return false;
+          }
+          TaskRows.insert(sql, restored.copy());
+          return true;
         });
   }
 
@@ -208,10 +227,18 @@ public class TaskStore {
    * submitted, so its end, submitted later, finds the start recorded.
    */
   public void recordStart(Attempt attempt) {
-    if (attempt.startRecorded) {
-      return;
+    // the watch's thread records the start while the worker's may end the attempt: one at a time,
+    // so that the end, if it comes second, is submitted after the start and knows of it
+    synchronized (attempt) {
+      if (attempt.startRecorded) {
+        return;
+      }
+      attempt.startRecorded = true;
+      submitStart(attempt);
     }
-    attempt.startRecorded = true;
+  }
+
+  private void submitStart(Attempt attempt) {
     commit
         .submit(
             sql -> {
@@ -234,30 +261,40 @@ public class TaskStore {
 
   /** Ends the attempt with success (and records its start with it if it was not). */
   public CompletableFuture<Boolean> succeed(Attempt attempt, String resultJson) {
-    return commit.submit(
-        sql -> {
-          Instant now = attempt.endedAt();
-          String id = attempt.task.id();
-          if (attempt.startRecorded) {
-            return TaskRows.succeed(sql, id, RunningTasks.RUN, resultJson, now);
-          }
-          if (TaskRows.succeedUnrecorded(
-              sql, id, RunningTasks.RUN, attempt.startedAt, resultJson, now)) {
-            return true;
-          }
-          if (attempt.fresh == null || TaskRows.exists(sql, id)) {
-            return false;
-          }
-          Task done = attempt.fresh.get();
-          done.startAttempt(attempt.startedAt, RunningTasks.RUN);
-          done.succeed(resultJson, now);
-          TaskRows.insert(sql, done);
-          return true;
-        });
+    synchronized (attempt) {
+      return commit.submit(sql -> succeed(sql, attempt, resultJson));
+    }
+  }
+
+  private static boolean succeed(Statements sql, Attempt attempt, String resultJson)
+      throws SQLException {
+    Instant now = attempt.endedAt();
+    String id = attempt.task.id();
+    if (attempt.startRecorded && TaskRows.succeed(sql, id, RunningTasks.RUN, resultJson, now)) {
+      return true;
+    }
+    if (TaskRows.succeedUnrecorded(sql, id, RunningTasks.RUN, attempt.startedAt, resultJson, now)) {
+      return true;
+    }
+    if (attempt.fresh == null || TaskRows.exists(sql, id)) {
+      return false;
+    }
+    Task done = attempt.fresh.get();
+    done.startAttempt(attempt.startedAt, RunningTasks.RUN);
+    done.succeed(resultJson, now);
+    TaskRows.insert(sql, done);
+    return true;
   }
 
   /** Records a failed attempt; answers the state the task is in now. */
   public CompletableFuture<TaskState> fail(Attempt attempt, String reason, boolean lastAttempt) {
+    synchronized (attempt) {
+      return submitFail(attempt, reason, lastAttempt);
+    }
+  }
+
+  private CompletableFuture<TaskState> submitFail(
+      Attempt attempt, String reason, boolean lastAttempt) {
     return commit.submit(
         sql ->
             end(
@@ -271,6 +308,12 @@ public class TaskStore {
 
   /** The attempt stopped because the task was cancelled while it ran. */
   public CompletableFuture<TaskState> cancelled(Attempt attempt) {
+    synchronized (attempt) {
+      return submitCancelled(attempt);
+    }
+  }
+
+  private CompletableFuture<TaskState> submitCancelled(Attempt attempt) {
     return commit.submit(
         sql ->
             end(

@@ -39,6 +39,15 @@ public class TaskSubmissions {
     }
   }
 
+  /** The broker did not take the tasks (it is down, or stopping): nothing was submitted. */
+  public static final class NotTaken extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotTaken(Throwable cause) {
+      super("the broker did not take the tasks, so none was submitted; try again", cause);
+    }
+  }
+
   public Submission submit(TaskRequest request) {
     return submit(request, null);
   }

@@ -3,6 +3,7 @@ package dev.courier.task.boundary;
 import static dev.courier.json.Jsons.JSON;
 
 import dev.courier.task.boundary.Tasks.Page;
+import dev.courier.task.control.IdempotencyKeys;
 import dev.courier.task.control.TaskRetention;
 import dev.courier.task.control.TaskSubmissions;
 import dev.courier.task.control.TaskSubmissions.Submission;
@@ -27,6 +28,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
@@ -161,11 +163,14 @@ public class TasksResource {
             .orElseThrow(
                 () ->
                     new WebApplicationException(
-                        "the task holding key '"
+                        "a submission with the key '"
                             + submission.task().key()
-                            + "' was just removed;"
-                            + " submit again",
-                        Response.Status.CONFLICT));
+                            + "' is under way, or was cut off by a crash; submit again in "
+                            + IdempotencyKeys.PENDING.toSeconds()
+                            + " s",
+                        Response.status(Response.Status.CONFLICT)
+                            .header(HttpHeaders.RETRY_AFTER, IdempotencyKeys.PENDING.toSeconds())
+                            .build()));
     if (!mayRead(holder)) {
       throw new WebApplicationException(
           "the key '" + holder.key() + "' is taken by another user's task",
@@ -207,7 +212,8 @@ public class TasksResource {
             instant("to", to),
             0,
             1,
-            caller.isUserInRole("admin") ? null : caller.getUserPrincipal().getName());
+            caller.isUserInRole("admin") ? null : caller.getUserPrincipal().getName(),
+            null);
     if (filter.keyPrefix() == null && filter.type() == null && filter.from() == null) {
       throw new BadRequestException(
           "say which tasks to count: GET /api/tasks/stats?keyPrefix=... (or type=, from=)");
@@ -299,11 +305,16 @@ public class TasksResource {
   }
 
   /**
-   * Lists tasks, newest first: {@code ?state=FAILED,DEAD&type=&queue=&key=&keyPrefix=&from=&to=
-   * &offset=0&limit=50} (from and to are ISO-8601 instants on the creation time).
+   * Lists tasks, newest first (then by id): {@code ?state=FAILED,DEAD&type=&queue=&key=&keyPrefix=
+   * &from=&to=&offset=0&limit=50} (from and to are ISO-8601 instants on the creation time). A full
+   * page carries {@code next}: {@code ?after=<next>} lists on from there, and neither repeats nor
+   * skips a task however many are stored meanwhile (an offset shifts when they are).
    */
   @GET
-  @Operation(summary = "List tasks by state, type, queue, key and creation time, in pages")
+  @Operation(
+      summary =
+          "List tasks by state, type, queue, key and creation time, in pages: ?after=<next> goes"
+              + " on where a page ended")
   public String list(
       @QueryParam("state") String states,
       @QueryParam("type") String type,
@@ -313,7 +324,8 @@ public class TasksResource {
       @QueryParam("from") String from,
       @QueryParam("to") String to,
       @QueryParam("offset") @DefaultValue("0") String offset,
-      @QueryParam("limit") @DefaultValue("50") String limit) {
+      @QueryParam("limit") @DefaultValue("50") String limit,
+      @QueryParam("after") String after) {
     var filter =
         new TaskFilter(
             states(states),
@@ -325,17 +337,22 @@ public class TasksResource {
             instant("to", to),
             number("offset", offset),
             number("limit", limit),
-            caller.isUserInRole("admin") ? null : caller.getUserPrincipal().getName());
+            caller.isUserInRole("admin") ? null : caller.getUserPrincipal().getName(),
+            after == null || after.isBlank() ? null : TaskFilter.Cursor.parse(after.trim()));
     Page page = tasks.list(filter);
     JsonArrayBuilder items = JSON.createArrayBuilder();
     page.items().forEach(task -> items.add(task.toJson()));
-    return JSON.createObjectBuilder()
-        .add("items", items)
-        .add("total", page.total())
-        .add("offset", filter.offset())
-        .add("limit", filter.limit())
-        .build()
-        .toString();
+    var answer =
+        JSON.createObjectBuilder()
+            .add("items", items)
+            .add("total", page.total())
+            .add("offset", filter.offset())
+            .add("limit", filter.limit());
+    if (page.items().size() == filter.limit()) {
+      Task last = page.items().get(page.items().size() - 1);
+      answer.add("next", new TaskFilter.Cursor(last.createdAt(), last.id()).text());
+    }
+    return answer.build().toString();
   }
 
   private static Set<TaskState> states(String text) {
