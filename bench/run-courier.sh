@@ -38,7 +38,7 @@ mkdir -p "$PB_DIR"
 
 # the run profile's server, in the background; its Maven process and the server JVM are one
 # process group, stopped together
-COURIER_DATA_DIR="$DATA" setsid ./mvnw -q -B -ntp -o -Prun -pl micro >"$LOG" 2>&1 &
+COURIER_DATA_DIR="$DATA" setsid ./mvnw -q -B -ntp -Prun -pl micro >"$LOG" 2>&1 &
 group=$!
 stop() { kill -TERM -- "-$group" 2>/dev/null || true; wait "$group" 2>/dev/null || true; }
 trap stop EXIT
@@ -55,7 +55,7 @@ curl -sf -u courier:courier -o /dev/null http://127.0.0.1:8080/api/queues/defaul
 }
 
 workloads() {
-  ./mvnw -q -B -ntp -o -pl bench exec:java@bench \
+  ./mvnw -q -B -ntp -pl bench exec:java@bench \
     -Dexec.args="--mode=peers --repeats=$1 --n=$W1_N --w2-n=$W2_N --rate=$W2_RATE --variants=$VARIANTS"
 }
 echo "warm-up pass (not recorded)" >&2
