@@ -26,9 +26,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
@@ -101,6 +104,9 @@ public class TaskRunner {
     private final Runnable giveUp;
     private Statements reader;
 
+    /** The rows of the batch under way, read together; an id's entry is taken once. */
+    private final Map<String, Optional<Task>> batchRows = new HashMap<>();
+
     Worker(
         ClientSession session,
         ClientProducer producer,
@@ -158,6 +164,40 @@ public class TaskRunner {
       close();
     }
 
+    /** Reads the rows of the tasks these deliveries carry in one query. */
+    void readRows(List<ClientMessage> messages) {
+      batchRows.clear();
+      List<String> ids = new ArrayList<>(messages.size());
+      for (ClientMessage message : messages) {
+        String taskId = message.getStringProperty(TaskMessages.TASK_ID);
+        if (taskId != null) {
+          ids.add(taskId);
+        }
+      }
+      if (ids.size() < 2) {
+        return;
+      }
+      try {
+        Map<String, Task> found = TaskRows.findAll(reader(), ids);
+        for (String id : ids) {
+          batchRows.put(id, Optional.ofNullable(found.get(id)));
+        }
+      } catch (SQLException e) {
+        // each delivery reads its own row then, and is retried if that fails too
+        batchRows.clear();
+        resetReader();
+      }
+    }
+
+    /**
+     * The task's row as the batch read it; read anew if the batch did not, or if this is the id's
+     * second delivery in the batch (the first may have changed it).
+     */
+    Optional<Task> row(String taskId) throws SQLException {
+      Optional<Task> read = batchRows.remove(taskId);
+      return read != null ? read : TaskRows.find(reader(), taskId);
+    }
+
     @Override
     public void close() {
       if (reader != null) {
@@ -209,6 +249,7 @@ public class TaskRunner {
   public void process(Worker worker, List<ClientMessage> messages)
       throws ActiveMQException, InterruptedException {
     List<Delivery> deliveries = new ArrayList<>(messages.size());
+    worker.readRows(messages);
     try {
       for (ClientMessage message : messages) {
         var delivery = new Delivery(message);
@@ -276,7 +317,7 @@ public class TaskRunner {
         return Verdict.DONE;
       }
       TaskRequest request = stored(message);
-      Optional<Task> row = TaskRows.find(worker.reader(), taskId);
+      Optional<Task> row = worker.row(taskId);
       if (row.isEmpty()) {
         // its submission sent the message before it stored the row, and the row is not there
         // (yet): the task is as its message describes it
@@ -683,9 +724,26 @@ public class TaskRunner {
   }
 
   private boolean isLastDelivery(ClientMessage message, String queue) {
-    int max = broker.maxDeliveryAttempts(TaskQueues.address(queue));
+    int max = maxDeliveryAttempts(queue);
     return max > 0 && message.getDeliveryCount() >= max;
   }
+
+  /** A queue's address setting, read from the broker at most once a second. */
+  private int maxDeliveryAttempts(String queue) {
+    long now = System.nanoTime();
+    DeliveryAttempts known = deliveryAttempts.get(queue);
+    if (known == null || now - known.readAt() > ATTEMPTS_READ_EVERY) {
+      known = new DeliveryAttempts(broker.maxDeliveryAttempts(TaskQueues.address(queue)), now);
+      deliveryAttempts.put(queue, known);
+    }
+    return known.max();
+  }
+
+  /** How often the broker delivers a queue's messages, as read at a time (nanoTime). */
+  private record DeliveryAttempts(int max, long readAt) {}
+
+  private static final long ATTEMPTS_READ_EVERY = Duration.ofSeconds(1).toNanos();
+  private final Map<String, DeliveryAttempts> deliveryAttempts = new ConcurrentHashMap<>();
 
   private static String describe(Throwable e) {
     if (e instanceof TaskFailure && e.getMessage() != null) {

@@ -7,6 +7,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -34,6 +37,8 @@ public final class TaskRows {
 
   private static final String BY_ID =
       "SELECT " + ATTEMPT_COLUMNS + " FROM COURIER_TASK WHERE ID = ?";
+  private static final String BY_IDS =
+      "SELECT " + ATTEMPT_COLUMNS + " FROM COURIER_TASK WHERE ID = ANY(?)";
   private static final String BY_MESSAGE =
       "SELECT " + ATTEMPT_COLUMNS + " FROM COURIER_TASK WHERE MESSAGE_ID = ?";
 
@@ -111,6 +116,27 @@ public final class TaskRows {
     return read(sql.prepare(BY_ID), id);
   }
 
+  /**
+   * The tasks of these ids that have rows, as {@link #find} reads them, in one query (a worker's
+   * batch of deliveries reads its rows together).
+   */
+  public static Map<String, Task> findAll(Statements sql, Collection<String> ids)
+      throws SQLException {
+    Map<String, Task> found = new HashMap<>();
+    if (ids.isEmpty()) {
+      return found;
+    }
+    PreparedStatement query = sql.prepare(BY_IDS);
+    query.setObject(1, ids.toArray(new String[0]));
+    try (ResultSet rows = query.executeQuery()) {
+      while (rows.next()) {
+        Task task = task(rows);
+        found.put(task.id, task);
+      }
+    }
+    return found;
+  }
+
   /** The whole task, to send its message again (the outbox); empty if none. */
   public static Optional<Task> findWithPayload(Statements sql, String id) throws SQLException {
     Optional<Task> task = find(sql, id);
@@ -134,35 +160,37 @@ public final class TaskRows {
   private static Optional<Task> read(PreparedStatement query, String value) throws SQLException {
     query.setString(1, value);
     try (ResultSet row = query.executeQuery()) {
-      if (!row.next()) {
-        return Optional.empty();
-      }
-      var task = new Task();
-      task.id = row.getString(1);
-      task.type = row.getString(2);
-      task.state = TaskState.valueOf(row.getString(3));
-      task.attempts = row.getInt(4);
-      task.cancelRequested = row.getBoolean(5);
-      task.runner = row.getString(6);
-      task.version = row.getLong(7);
-      task.startedAt = instant(row, 8);
-      task.finishedAt = instant(row, 9);
-      task.queue = row.getString(10);
-      int timeout = row.getInt(11);
-      task.timeoutSeconds = row.wasNull() ? null : timeout;
-      task.groupKey = row.getString(12);
-      task.priority = row.getInt(13);
-      task.key = row.getString(14);
-      task.createdAt = instant(row, 15);
-      task.runAt = instant(row, 16);
-      task.error = row.getString(17);
-      task.messageId = row.getString(18);
-      int percent = row.getInt(19);
-      task.progressPercent = row.wasNull() ? null : percent;
-      task.progressMessage = row.getString(20);
-      task.progressAt = instant(row, 21);
-      return Optional.of(task);
+      return row.next() ? Optional.of(task(row)) : Optional.empty();
     }
+  }
+
+  /** The task in the result's current row, of {@link #ATTEMPT_COLUMNS}. */
+  private static Task task(ResultSet row) throws SQLException {
+    var task = new Task();
+    task.id = row.getString(1);
+    task.type = row.getString(2);
+    task.state = TaskState.valueOf(row.getString(3));
+    task.attempts = row.getInt(4);
+    task.cancelRequested = row.getBoolean(5);
+    task.runner = row.getString(6);
+    task.version = row.getLong(7);
+    task.startedAt = instant(row, 8);
+    task.finishedAt = instant(row, 9);
+    task.queue = row.getString(10);
+    int timeout = row.getInt(11);
+    task.timeoutSeconds = row.wasNull() ? null : timeout;
+    task.groupKey = row.getString(12);
+    task.priority = row.getInt(13);
+    task.key = row.getString(14);
+    task.createdAt = instant(row, 15);
+    task.runAt = instant(row, 16);
+    task.error = row.getString(17);
+    task.messageId = row.getString(18);
+    int percent = row.getInt(19);
+    task.progressPercent = row.wasNull() ? null : percent;
+    task.progressMessage = row.getString(20);
+    task.progressAt = instant(row, 21);
+    return task;
   }
 
   /**
