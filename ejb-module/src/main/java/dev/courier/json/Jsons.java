@@ -28,13 +28,31 @@ public final class Jsons {
     }
   }
 
+  /**
+   * Reads one JSON value from untrusted text. Every way the text can be bad (not JSON, nested
+   * deeper than the parser allows, a number longer than it reads) is a {@link JsonException} with
+   * the parser's reason: Parsson reports the last two as a bare {@code RuntimeException} and an
+   * {@code UnsupportedOperationException}, which callers that catch JsonException would let
+   * through.
+   */
+  public static JsonValue parse(String text) {
+    try (var reader = JSON.createReader(new StringReader(text))) {
+      return reader.readValue();
+    } catch (JsonException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new JsonException(
+          e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+    }
+  }
+
   /** The text message's body as a JSON value. */
   public static JsonValue read(Message message) throws JMSException, UnreadableBody {
     if (!(message instanceof TextMessage text) || text.getText() == null) {
       throw new UnreadableBody("expected a text message with a JSON body");
     }
-    try (var reader = JSON.createReader(new StringReader(text.getText()))) {
-      return reader.readValue();
+    try {
+      return parse(text.getText());
     } catch (JsonException e) {
       throw new UnreadableBody("the body is not JSON: " + e.getMessage());
     }

@@ -85,6 +85,21 @@ final class Courier {
             .build());
   }
 
+  /** Any method, with a body of raw bytes (null: none) and its Content-Type (null: none). */
+  Response request(String method, String path, String contentType, byte[] body) {
+    var builder =
+        HttpRequest.newBuilder(api.resolve(path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      builder.header("Content-Type", contentType);
+    }
+    return send(builder.build());
+  }
+
   Response submit(String json) {
     return post("tasks", "application/json", json);
   }

@@ -354,6 +354,22 @@ class HandlersIT extends CourierIT {
   }
 
   @Test
+  void aPayloadOfTheWrongShapeIsDeadAtOnceWithTheReasonForAnyHandler() {
+    // a string where data.transform reads an object: the JSON accessor's ClassCastException
+    assertDeadAtOnce(
+        submit(
+            "{\"type\":\"data.transform\",\"payload\":{\"from\":\"csv\",\"to\":\"json\","
+                + "\"input\":{\"inline\":\"a\\n1\\n\"},\"output\":\"inline\"}}"),
+        "the payload does not have the shape a 'data.transform' task takes");
+    // an array where it reads an object
+    assertDeadAtOnce(
+        submit(
+            "{\"type\":\"data.transform\",\"payload\":{\"from\":\"csv\",\"to\":\"json\","
+                + "\"input\":[1,2]}}"),
+        "the payload does not have the shape");
+  }
+
+  @Test
   void aLargeCsvFileRoundTripsThroughJsonUnchanged() throws IOException {
     String run = "it-" + UUID.randomUUID();
     Path dir = FILES.resolve("transform").resolve(run);

@@ -5,11 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import jakarta.jms.TextMessage;
 import jakarta.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.junit.jupiter.api.Test;
@@ -530,5 +533,205 @@ class TaskControlIT extends CourierIT {
         + (key == null ? "" : ",\"key\":\"" + key + "\"")
         + (more == null ? "" : "," + more)
         + "}";
+  }
+
+  /** Valid bodies of each endpoint that takes one: the fuzz mutates them. */
+  private static final String[][] FUZZ_TARGETS = {
+    {
+      "POST",
+      "tasks",
+      "{\"type\":\"noop\",\"payload\":{\"a\":[1,2.5,\"x\",null,true]},"
+          + "\"priority\":5,\"key\":\"fuzz-k\",\"queue\":\"default\"}"
+    },
+    {"POST", "tasks", "[{\"type\":\"noop\"},{\"type\":\"sleep\",\"payload\":{\"ms\":1}}]"},
+    {
+      "POST",
+      "schedules",
+      "{\"name\":\"fuzz-s\",\"cron\":\"0 0 1 1 *\",\"paused\":true,"
+          + "\"task\":{\"type\":\"noop\"}}"
+    },
+    {
+      "PUT", "schedules/fuzz-p", "{\"every\":\"PT1H\",\"paused\":true,\"task\":{\"type\":\"noop\"}}"
+    },
+    {
+      "POST",
+      "topics/notifications/messages",
+      "{\"body\":{\"kind\":\"fuzz\"},"
+          + "\"properties\":{\"p\":1},\"priority\":4,\"ttlSeconds\":60}"
+    },
+    {"POST", "queues/default/dead-letters/retry", "{\"ids\":[\"no-such-id\"]}"},
+  };
+
+  private static final String[] FUZZ_PIECES = {
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    ",",
+    ":",
+    "\\",
+    "\\u0000",
+    "\\ud800",
+    "null",
+    "true",
+    "-0",
+    "1e999",
+    "-1",
+    "9223372036854775808",
+    "0.0000001",
+    "\u00e9",
+    "\ud83d\ude00",
+    "\u0000",
+    " ",
+    "\n",
+    "%",
+    "'",
+    "<script>",
+    "../",
+    "\"type\":",
+    "\"payload\":",
+    "\"key\":\"\"",
+    "\"queue\":\"nope\"",
+  };
+
+  private static final String[] FUZZ_CONTENT_TYPES = {
+    "application/json",
+    "application/json; charset=utf-8",
+    "application/json; charset=ebcdic",
+    "application/json; charset=\"x y\"",
+    "text/plain",
+    "application/xml",
+    "application/json;;;=",
+    "multipart/form-data; boundary=x",
+    "*/*",
+    null,
+  };
+
+  private static final String[] FUZZ_VALUES = {
+    "",
+    " ",
+    "0",
+    "-1",
+    "501",
+    "2147483648",
+    "abc",
+    "PENDING",
+    "SUCCEEDED,DEAD",
+    "nope,",
+    "%",
+    "'",
+    "\u00e9",
+    "2026-13-45T99:00:00Z",
+    "2026-12-03T00:00:00Z",
+    "1970-01-01T00:00:00Z",
+    "\u0000",
+    "x".repeat(300),
+    "AAAA",
+    "MjAyNi0xMi0wM1QwMDowMDowMFp8eA",
+    "../..",
+  };
+
+  private static final String[] FUZZ_PARAMS = {
+    "state", "type", "queue", "key", "keyPrefix", "from", "to", "offset", "limit", "after",
+  };
+
+  /** A body mutated a few times: pieces inserted, text cut, spans repeated or removed. */
+  private static String mutate(String body, Random random) {
+    StringBuilder text = new StringBuilder(body);
+    int edits = 1 + random.nextInt(4);
+    for (int e = 0; e < edits; e++) {
+      int at = random.nextInt(text.length() + 1);
+      switch (random.nextInt(6)) {
+        case 0 -> text.insert(at, FUZZ_PIECES[random.nextInt(FUZZ_PIECES.length)]);
+        case 1 -> text.setLength(at);
+        case 2 -> {
+          int end = Math.min(text.length(), at + 1 + random.nextInt(20));
+          text.delete(at, end);
+        }
+        case 3 -> {
+          int end = Math.min(text.length(), at + 1 + random.nextInt(30));
+          text.insert(at, text.substring(at, end).repeat(1 + random.nextInt(50)));
+        }
+        case 4 -> text.insert(at, "1".repeat(1 + random.nextInt(2000)));
+        default -> {
+          int depth = 900 + random.nextInt(300);
+          text.insert(at, "[".repeat(depth) + "]".repeat(depth));
+        }
+      }
+      if (text.length() == 0) {
+        text.append(FUZZ_PIECES[random.nextInt(FUZZ_PIECES.length)]);
+      }
+    }
+    return text.toString();
+  }
+
+  /**
+   * A seeded, bounded fuzz of every endpoint that takes a body, and of the task list's query: no
+   * answer is 5xx, and every refusal is a problem+json. The seed is printed, and
+   * -Dcourier.fuzz.seed repeats a run.
+   */
+  @Test
+  void fuzzedBodiesAndQueriesNeverAnswer5xxAndEveryRefusalIsAProblem() {
+    long seed = Long.getLong("courier.fuzz.seed", System.nanoTime());
+    System.out.println("fuzz seed: " + seed + " (-Dcourier.fuzz.seed=" + seed + " repeats it)");
+    Random random = new Random(seed);
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    List<String> schedules = new ArrayList<>(List.of("fuzz-s", "fuzz-p"));
+    int sent = 0;
+    try {
+      for (; sent < 600 && System.nanoTime() < deadline; sent++) {
+        Courier.Response response;
+        String what;
+        if (random.nextInt(5) == 0) {
+          StringBuilder query = new StringBuilder("tasks?");
+          int params = random.nextInt(4);
+          for (int i = 0; i < params; i++) {
+            query
+                .append(i == 0 ? "" : "&")
+                .append(FUZZ_PARAMS[random.nextInt(FUZZ_PARAMS.length)])
+                .append('=')
+                .append(
+                    URLEncoder.encode(
+                        FUZZ_VALUES[random.nextInt(FUZZ_VALUES.length)], StandardCharsets.UTF_8));
+          }
+          what = "GET " + query;
+          response = courier.get(query.toString());
+        } else {
+          String[] target = FUZZ_TARGETS[random.nextInt(FUZZ_TARGETS.length)];
+          String body = random.nextInt(8) == 0 ? target[2] : mutate(target[2], random);
+          String type = FUZZ_CONTENT_TYPES[random.nextInt(FUZZ_CONTENT_TYPES.length)];
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          if (random.nextInt(10) == 0) {
+            // bytes that are not UTF-8
+            bytes = java.util.Arrays.copyOf(bytes, bytes.length + 2);
+            bytes[bytes.length - 2] = (byte) 0xC3;
+            bytes[bytes.length - 1] = (byte) 0x28;
+          }
+          what =
+              target[0]
+                  + " "
+                  + target[1]
+                  + " ("
+                  + type
+                  + "): "
+                  + body.substring(0, Math.min(200, body.length()));
+          response = courier.request(target[0], target[1], type, bytes);
+          if (response.location() != null && target[1].startsWith("schedules")) {
+            schedules.add(response.location().substring(response.location().lastIndexOf('/') + 1));
+          }
+        }
+        assertThat(response.status()).as("%s answered %s", what, response.body()).isLessThan(500);
+        if (response.status() >= 400) {
+          assertThat(response.contentType())
+              .as("%s answered %s", what, response.body())
+              .startsWith("application/problem+json");
+          response.problem();
+        }
+      }
+    } finally {
+      schedules.forEach(name -> courier.delete("schedules/" + name));
+    }
+    assertThat(sent).as("requests sent in the time allowed").isGreaterThan(100);
   }
 }

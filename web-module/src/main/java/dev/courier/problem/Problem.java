@@ -15,13 +15,17 @@ public record Problem(String type, String title, int status, String detail) {
   }
 
   public Response toResponse() {
-    var json =
-        JSON.createObjectBuilder()
-            .add("type", type)
-            .add("title", title)
-            .add("status", status)
-            .add("detail", detail == null ? title : detail)
-            .build();
-    return Response.status(status).type(MEDIA_TYPE).entity(json.toString()).build();
+    return Response.status(status).type(MEDIA_TYPE).entity(toJson()).build();
+  }
+
+  /** The problem's JSON text. */
+  public String toJson() {
+    return JSON.createObjectBuilder()
+        .add("type", type)
+        .add("title", title)
+        .add("status", status)
+        .add("detail", detail == null ? title : detail)
+        .build()
+        .toString();
   }
 }

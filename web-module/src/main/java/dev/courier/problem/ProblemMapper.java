@@ -59,12 +59,16 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
 
   private Problem problem(Throwable cause) {
     if (cause instanceof NotSupportedException) {
+      // Courier's own refusals say why; the JAX-RS runtime's say only "HTTP 415 ..."
+      String reason = cause.getMessage();
       return Problem.of(
           "unsupported-media-type",
           "Unsupported Media Type",
           Status.UNSUPPORTED_MEDIA_TYPE,
-          "the API takes application/json; this request's Content-Type was "
-              + headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
+          reason != null && !reason.startsWith("HTTP 415")
+              ? reason
+              : "the API takes application/json; this request's Content-Type was "
+                  + headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
     }
     if (cause instanceof IllegalTransition conflict) {
       return Problem.of(

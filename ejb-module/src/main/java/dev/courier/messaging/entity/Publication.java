@@ -1,13 +1,11 @@
 package dev.courier.messaging.entity;
 
-import static dev.courier.json.Jsons.JSON;
-
+import dev.courier.json.Jsons;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,8 +73,8 @@ public record Publication(
     if (json == null || json.isBlank()) {
       throw new InvalidMessage("the body is empty; expected a JSON object with a 'body' field");
     }
-    try (var reader = JSON.createReader(new StringReader(json))) {
-      return reader.readValue();
+    try {
+      return Jsons.parse(json);
     } catch (jakarta.json.JsonException e) {
       throw new InvalidMessage("not valid JSON: " + e.getMessage());
     }

@@ -2,12 +2,12 @@ package dev.courier.schedule.control;
 
 import static dev.courier.json.Jsons.JSON;
 
+import dev.courier.json.Jsons;
 import dev.courier.schedule.entity.InvalidSchedule;
 import dev.courier.schedule.entity.ScheduleRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObjectBuilder;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -69,8 +69,8 @@ public class DeclaredSchedules {
         config
             .getOptionalValue(prefix + "task", String.class)
             .orElseThrow(() -> new InvalidSchedule(prefix + "task is missing"));
-    try (var reader = JSON.createReader(new StringReader(task))) {
-      json.add("task", reader.readValue());
+    try {
+      json.add("task", Jsons.parse(task));
     } catch (jakarta.json.JsonException e) {
       throw new InvalidSchedule(prefix + "task is not valid JSON: " + e.getMessage());
     }

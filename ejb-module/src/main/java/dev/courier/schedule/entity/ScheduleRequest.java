@@ -1,14 +1,12 @@
 package dev.courier.schedule.entity;
 
-import static dev.courier.json.Jsons.JSON;
-
+import dev.courier.json.Jsons;
 import dev.courier.task.entity.InvalidTaskRequest;
 import dev.courier.task.entity.TaskRequest;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
-import java.io.StringReader;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -27,8 +25,8 @@ public record ScheduleRequest(
 
   public static ScheduleRequest parse(String json) {
     JsonObject object;
-    try (var reader = JSON.createReader(new StringReader(json == null ? "" : json))) {
-      JsonValue value = reader.readValue();
+    try {
+      JsonValue value = Jsons.parse(json == null ? "" : json);
       if (!(value instanceof JsonObject o)) {
         throw new InvalidSchedule("expected a JSON object, got " + value.getValueType());
       }

@@ -28,4 +28,23 @@ public class TaskFailure extends RuntimeException {
   public boolean isRetryable() {
     return retryable;
   }
+
+  /**
+   * Whether a handler's failure says that its payload has the wrong shape (a string where it reads
+   * an object, a field missing, JSON it cannot read): no retry can mend that, whichever handler it
+   * is. These are the JSON-P accessors' failures: ClassCastException, a JsonException, and a
+   * NullPointerException thrown inside the JSON-P implementation.
+   */
+  static boolean isWrongShape(Throwable cause) {
+    if (cause instanceof ClassCastException || cause instanceof jakarta.json.JsonException) {
+      return true;
+    }
+    if (cause instanceof NullPointerException) {
+      StackTraceElement[] stack = cause.getStackTrace();
+      return stack.length > 0
+          && (stack[0].getClassName().startsWith("org.eclipse.parsson.")
+              || stack[0].getClassName().startsWith("jakarta.json."));
+    }
+    return false;
+  }
 }

@@ -684,8 +684,15 @@ public class TaskRunner {
           last);
     }
     Throwable cause = ((Outcome.Failed) outcome).cause();
-    if (cause instanceof TaskFailure failure && !failure.isRetryable()) {
-      String reason = describe(cause);
+    boolean wrongShape = TaskFailure.isWrongShape(cause);
+    if (cause instanceof TaskFailure failure && !failure.isRetryable() || wrongShape) {
+      String reason =
+          wrongShape
+              ? "the payload does not have the shape a '"
+                  + task.type()
+                  + "' task takes (no retry can mend it): "
+                  + describe(cause)
+              : describe(cause);
       if (GroupCommit.await(store.fail(attempt, reason, true)) == TaskState.DEAD) {
         metrics.failed(task.type(), task.queue(), took, true);
         dispatch.deadLetter(worker.session(), worker.producer(), message, worker.queue(), reason);

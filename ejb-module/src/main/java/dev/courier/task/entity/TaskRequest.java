@@ -2,12 +2,12 @@ package dev.courier.task.entity;
 
 import static dev.courier.json.Jsons.JSON;
 
+import dev.courier.json.Jsons;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
-import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -66,8 +66,8 @@ public record TaskRequest(
       throw InvalidTaskRequest.malformed("the body is empty; expected a JSON object");
     }
     JsonObject object;
-    try (var reader = JSON.createReader(new StringReader(json))) {
-      JsonValue value = reader.readValue();
+    try {
+      JsonValue value = Jsons.parse(json);
       if (!(value instanceof JsonObject o)) {
         throw InvalidTaskRequest.malformed("expected a JSON object, got " + value.getValueType());
       }
@@ -89,8 +89,11 @@ public record TaskRequest(
       return null;
     }
     jakarta.json.JsonArray array;
-    try (var reader = JSON.createReader(new StringReader(json))) {
-      array = reader.readArray();
+    try {
+      if (!(Jsons.parse(json) instanceof jakarta.json.JsonArray a)) {
+        throw InvalidTaskRequest.malformed("expected a JSON array of tasks");
+      }
+      array = a;
     } catch (jakarta.json.JsonException e) {
       throw InvalidTaskRequest.malformed("not valid JSON: " + e.getMessage());
     }

@@ -2,6 +2,7 @@ package dev.courier.queue.boundary;
 
 import static dev.courier.json.Jsons.JSON;
 
+import dev.courier.json.Jsons;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -20,7 +21,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -103,8 +103,8 @@ public class QueuesResource {
 
   private static List<String> selection(String body) {
     JsonObject request;
-    try (var reader = JSON.createReader(new StringReader(body == null ? "" : body))) {
-      JsonValue value = reader.readValue();
+    try {
+      JsonValue value = Jsons.parse(body == null ? "" : body);
       if (!(value instanceof JsonObject o)) {
         throw new BadRequestException(
             "expected a JSON object: {\"ids\": [...]} or {\"all\": true}");

@@ -2,6 +2,7 @@ package dev.courier.schedule.boundary;
 
 import static dev.courier.json.Jsons.JSON;
 
+import dev.courier.json.Jsons;
 import dev.courier.schedule.entity.ScheduleRequest;
 import dev.courier.task.entity.Task;
 import jakarta.enterprise.context.RequestScoped;
@@ -108,9 +109,13 @@ public class SchedulesResource {
   /** The name in the path wins; a different one in the body is a mistake worth reporting. */
   private static String withName(String body, String name) {
     JsonObject object;
-    try (var reader = JSON.createReader(new java.io.StringReader(body == null ? "" : body))) {
-      object = reader.readObject();
-    } catch (jakarta.json.JsonException | IllegalStateException e) {
+    try {
+      if (!(Jsons.parse(body == null ? "" : body) instanceof jakarta.json.JsonObject o)) {
+        return body;
+      }
+      object = o;
+    } catch (jakarta.json.JsonException e) {
+      // the schedule's parser answers what is wrong with it
       return body;
     }
     if (object.containsKey("name") && !name.equals(object.getString("name", null))) {
