@@ -547,11 +547,13 @@ class TaskControlIT extends CourierIT {
     {
       "POST",
       "schedules",
-      "{\"name\":\"fuzz-s\",\"cron\":\"0 0 1 1 *\",\"paused\":true,"
+      "{\"name\":\"fuzz-s\",\"cron\":\"0 0 1 1 *\",\"enabled\":false,"
           + "\"task\":{\"type\":\"noop\"}}"
     },
     {
-      "PUT", "schedules/fuzz-p", "{\"every\":\"PT1H\",\"paused\":true,\"task\":{\"type\":\"noop\"}}"
+      "PUT",
+      "schedules/fuzz-p",
+      "{\"cron\":\"0 0 1 1 *\",\"enabled\":false,\"task\":{\"type\":\"noop\"}}"
     },
     {
       "POST",

@@ -97,7 +97,7 @@ final class MicroProcess implements AutoCloseable {
         List.of(
             "-jar",
             TARGET.resolve("payara-micro.jar").toString(),
-            "--nocluster",
+            "--nohazelcast",
             "--port",
             Integer.toString(httpPort),
             "--prebootcommandfile",
