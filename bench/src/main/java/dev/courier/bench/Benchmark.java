@@ -126,6 +126,10 @@ public final class Benchmark {
       concurrency();
       return;
     }
+    if (mode.equals("soak")) {
+      soak();
+      return;
+    }
     if (mode.equals("backlog")) {
       backlog();
       return;
@@ -278,6 +282,68 @@ public final class Benchmark {
           100 * perSecond / ideal,
           stats.getJsonObject("startLatencyMs").getJsonNumber("p50").longValue());
     }
+  }
+
+  /**
+   * --rate=100 tasks a second over HTTP for --minutes=10 (open loop: submissions on a fixed
+   * schedule, 16 at most under way), the server's used heap sampled every 30 s (MicroProfile
+   * Metrics: what is in use at that moment, garbage included, so read the trend of the samples),
+   * then every task checked.
+   */
+  private void soak() throws Exception {
+    int rate = Integer.parseInt(options.getOrDefault("rate", "100"));
+    int minutes = Integer.parseInt(options.getOrDefault("minutes", "10"));
+    long n = (long) rate * minutes * 60;
+    String prefix = "soak-" + UUID.randomUUID() + "-";
+    System.out.printf(
+        "Courier soak: %d tasks/s over HTTP for %d min (%d tasks)%n", rate, minutes, n);
+    var senders = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    var requests = java.util.concurrent.Executors.newFixedThreadPool(16);
+    var sent = new java.util.concurrent.atomic.AtomicLong();
+    var failed = new java.util.concurrent.atomic.AtomicLong();
+    long periodNanos = 1_000_000_000L / rate;
+    var ticking =
+        senders.scheduleAtFixedRate(
+            () -> {
+              long i = sent.getAndIncrement();
+              if (i >= n) {
+                return;
+              }
+              // a slow answer does not delay the next submission
+              requests.execute(
+                  () -> {
+                    try {
+                      post("tasks", "{\"type\":\"noop\",\"key\":\"" + prefix + i + "\"}");
+                    } catch (Exception e) {
+                      failed.incrementAndGet();
+                    }
+                  });
+            },
+            0,
+            periodNanos,
+            java.util.concurrent.TimeUnit.NANOSECONDS);
+    Instant start = Instant.now();
+    System.out.printf("%8s %10s %12s%n", "second", "sent", "heap MiB");
+    while (sent.get() < n) {
+      Thread.sleep(30_000); // sampling interval of a benchmark, not a test
+      System.out.printf(
+          "%8d %10d %12d%n",
+          Duration.between(start, Instant.now()).toSeconds(),
+          Math.min(sent.get(), n),
+          heapUsed() >> 20);
+    }
+    ticking.cancel(false);
+    senders.shutdown();
+    requests.shutdown();
+    requests.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+    JsonObject stats = awaitSucceeded(prefix, (int) (n - failed.get()), 2000);
+    System.out.printf(
+        "%d sent, %d refused or failed, %d SUCCEEDED; start latency p50 %s ms, p99 %s ms%n",
+        n,
+        failed.get(),
+        succeeded(stats),
+        stats.getJsonObject("startLatencyMs").get("p50"),
+        stats.getJsonObject("startLatencyMs").get("p99"));
   }
 
   /** Waits until the queue holds at least {@code n} messages (bounded by --timeout). */

@@ -746,6 +746,55 @@ class MessagingIT extends CourierIT {
         .contains("stomp");
   }
 
+  /**
+   * Other languages' clients, as their users run them: stomp.py (it sends content-length, so the
+   * task is a bytes message) and Qpid Proton (a string body, a binary Data section, a map). A good
+   * submission becomes a task; a bad one is a dead letter with its reason after one delivery.
+   */
+  @Test
+  void pythonStompAndProtonClientsSubmitTasksAndTheirBadMessagesAreDeadLettersAtOnce()
+      throws Exception {
+    String prefix = "py-" + UUID.randomUUID() + "-";
+    Process python =
+        new ProcessBuilder(
+                "/usr/bin/python3",
+                "src/test/python/submit_tasks.py",
+                "127.0.0.1",
+                "61613",
+                "5672",
+                Courier.USER,
+                Courier.PASSWORD,
+                prefix)
+            .redirectErrorStream(true)
+            .start();
+    assertThat(python.waitFor(60, TimeUnit.SECONDS)).as("the Python client ended").isTrue();
+    String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(python.exitValue()).as(output).isZero();
+
+    for (String good : List.of("stomp-good", "amqp-string-good", "amqp-binary-good")) {
+      await().atMost(Courier.patience()).until(() -> succeeded(prefix + good));
+      List<JsonObject> tasks = courier.tasksWithKey(prefix + good);
+      assertThat(tasks).as(good).hasSize(1);
+      assertThat(tasks.get(0).getInt("attempts")).as(good).isEqualTo(1);
+      assertThat(tasks.get(0).getJsonObject("result").toString()).as(good).contains(good);
+    }
+    Map<String, String> reasons =
+        Map.of(
+            "stomp-bad", "not valid JSON",
+            "amqp-map-bad", "a MapMessage cannot carry a task",
+            "amqp-binary-bad", "is not UTF-8 text");
+    for (var bad : reasons.entrySet()) {
+      await()
+          .atMost(Courier.patience())
+          .until(() -> !Courier.deadLetters("probe = '" + prefix + bad.getKey() + "'").isEmpty());
+      List<Message> letters = Courier.deadLetters("probe = '" + prefix + bad.getKey() + "'");
+      assertThat(letters).as(bad.getKey()).hasSize(1);
+      assertThat(letters.get(0).getStringProperty("courier_dead_reason"))
+          .as(bad.getKey())
+          .contains(bad.getValue());
+    }
+  }
+
   @Test
   void everyAcceptorWantsAUserAndEachRoleMayDoOnlyItsPart() throws Exception {
     for (String[] login : new String[][] {{null, null}, {Courier.USER, "wrong"}}) {
