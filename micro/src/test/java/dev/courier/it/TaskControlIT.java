@@ -736,4 +736,86 @@ class TaskControlIT extends CourierIT {
     }
     assertThat(sent).as("requests sent in the time allowed").isGreaterThan(100);
   }
+
+  /**
+   * Overload: more concurrent submissions than the instance runs at once (the tests' Courier takes
+   * 4, waiting 50 ms for a slot) are answered 503 with Retry-After and a problem, having submitted
+   * nothing; each client retries its batch with the same keys until it is taken, and then every
+   * task is there once.
+   */
+  @Test
+  void submissionsBeyondTheInstancesLimitAre503WithRetryAfterAndNothingIsLost() throws Exception {
+    String prefix = aPrefix();
+    int clients = 16;
+    int batch = 300;
+    var start = new java.util.concurrent.CountDownLatch(1);
+    var refused = new java.util.concurrent.atomic.AtomicInteger();
+    var refusals =
+        new java.util.concurrent.ConcurrentLinkedQueue<java.net.http.HttpResponse<String>>();
+    var http = java.net.http.HttpClient.newHttpClient();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+    try {
+      List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < batch; i++) {
+          body.append(i == 0 ? "" : ",")
+              .append("{\"type\":\"noop\",\"key\":\"")
+              .append(prefix)
+              .append(c)
+              .append('-')
+              .append(i)
+              .append("\"}");
+        }
+        var request =
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + base.getPort() + "/api/tasks"))
+                .header("Authorization", Courier.basic(Courier.USER, Courier.PASSWORD))
+                .header("Content-Type", "application/json")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(body.append(']').toString()))
+                .build();
+        answers.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  // a bounded number of tries: each 503 is retried with the same keys
+                  for (int attempt = 0; attempt < 200; attempt++) {
+                    var response =
+                        http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() != 503) {
+                      return response.statusCode();
+                    }
+                    refused.incrementAndGet();
+                    refusals.add(response);
+                  }
+                  return 503;
+                }));
+      }
+      start.countDown();
+      for (var answer : answers) {
+        assertThat(answer.get(2, java.util.concurrent.TimeUnit.MINUTES)).isEqualTo(201);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(refused.get()).as("submissions refused while 4 ran").isPositive();
+    var refusal = refusals.peek();
+    assertThat(refusal.headers().firstValue("Retry-After")).hasValue("1");
+    assertThat(refusal.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/problem+json");
+    assertThat(refusal.body()).contains("nothing was submitted");
+    assertThat(courier.countWithKeyPrefix(prefix)).isEqualTo((long) clients * batch);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                courier
+                        .get("tasks/stats?keyPrefix=" + prefix)
+                        .json()
+                        .asJsonObject()
+                        .getJsonObject("byState")
+                        .getInt("SUCCEEDED", 0)
+                    == clients * batch);
+  }
 }

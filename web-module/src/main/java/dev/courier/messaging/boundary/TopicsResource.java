@@ -4,6 +4,7 @@ import static dev.courier.json.Jsons.JSON;
 
 import dev.courier.broker.control.Accounts;
 import dev.courier.messaging.entity.Publication;
+import dev.courier.problem.Admitted;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -70,6 +71,7 @@ public class TopicsResource {
   }
 
   @POST
+  @Admitted
   @Path("{name}/messages")
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(

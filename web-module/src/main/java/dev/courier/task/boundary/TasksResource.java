@@ -2,6 +2,7 @@ package dev.courier.task.boundary;
 
 import static dev.courier.json.Jsons.JSON;
 
+import dev.courier.problem.Admitted;
 import dev.courier.task.boundary.Tasks.Page;
 import dev.courier.task.control.IdempotencyKeys;
 import dev.courier.task.control.TaskRetention;
@@ -67,6 +68,7 @@ public class TasksResource {
    * that a task took within the idempotency window.
    */
   @POST
+  @Admitted
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(
       summary = "Submit a task, or a JSON array of up to 1000 tasks",
