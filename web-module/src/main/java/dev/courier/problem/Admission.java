@@ -31,8 +31,8 @@ public class Admission implements ContainerRequestFilter, ContainerResponseFilte
 
   /**
    * The instance's permits, one object however many instances of this filter the JAX-RS runtime
-   * makes (it made one for requests and another for responses, and a permit taken from one was
-   * never given back).
+   * makes (with the semaphore in the filter itself, permits were taken and never given back); the
+   * request carries the semaphore it took from, so that the same one is released.
    */
   @jakarta.enterprise.context.ApplicationScoped
   public static class Permits {

@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.Response.Status;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * The answer to an error the container or the JAX-RS runtime raises before Courier's code runs (a
@@ -25,25 +24,22 @@ public class ErrorPage extends HttpServlet {
   protected void service(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-    int status = code instanceof Integer i ? i : HttpServletResponse.SC_NOT_FOUND;
-    Status known = Status.fromStatusCode(status);
-    String title = known == null ? "Error " + status : known.getReasonPhrase();
+    // web.xml routes only codes JAX-RS knows; an error page reached directly is a 404
+    Status status =
+        java.util.Objects.requireNonNullElse(
+            code instanceof Integer i ? Status.fromStatusCode(i) : Status.NOT_FOUND,
+            Status.INTERNAL_SERVER_ERROR);
     String detail =
         switch (status) {
-          case 400 ->
+          case BAD_REQUEST ->
               "the request cannot be read (its request line or a header such as Content-Type is"
                   + " malformed)";
-          case 404 -> "nothing is here";
-          case 405 -> "this resource does not take " + request.getMethod();
-          default -> title;
+          case NOT_FOUND -> "nothing is here";
+          case METHOD_NOT_ALLOWED -> "this resource does not take " + request.getMethod();
+          default -> status.getReasonPhrase();
         };
-    Problem problem =
-        new Problem(
-            "https://courier.dev/problems/" + title.toLowerCase(Locale.ROOT).replace(' ', '-'),
-            title,
-            status,
-            detail);
-    response.setStatus(status);
+    Problem problem = Problem.of(status, detail);
+    response.setStatus(status.getStatusCode());
     response.setContentType(Problem.MEDIA_TYPE);
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
     response.getWriter().write(problem.toJson());

@@ -14,6 +14,14 @@ public record Problem(String type, String title, int status, String detail) {
     return new Problem(TYPES + slug, title, status.getStatusCode(), detail);
   }
 
+  /**
+   * A problem named after its status: its reason phrase is the title and, in lower case, the slug.
+   */
+  public static Problem of(Response.StatusType status, String detail) {
+    String title = status.getReasonPhrase();
+    return of(title.toLowerCase(java.util.Locale.ROOT).replace(' ', '-'), title, status, detail);
+  }
+
   public Response toResponse() {
     return Response.status(status).type(MEDIA_TYPE).entity(toJson()).build();
   }

@@ -106,10 +106,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
       return Problem.of(slug, invalid.title(), Status.BAD_REQUEST, invalid.getMessage());
     }
     if (cause instanceof WebApplicationException web) {
-      Response.StatusType status = web.getResponse().getStatusInfo();
-      String title = status.getReasonPhrase();
-      String slug = title.toLowerCase(Locale.ROOT).replace(' ', '-');
-      return Problem.of(slug, title, status, web.getMessage());
+      return Problem.of(web.getResponse().getStatusInfo(), web.getMessage());
     }
     LOG.log(Level.SEVERE, "unexpected failure in the API", cause);
     return Problem.of(
