@@ -3,6 +3,7 @@ package dev.courier.task.boundary;
 import dev.courier.queue.control.TaskQueues;
 import dev.courier.task.control.TaskDispatch;
 import dev.courier.task.control.TaskMessages;
+import dev.courier.task.control.TaskSubmissions;
 import dev.courier.task.entity.FailedAttempt;
 import dev.courier.task.entity.Task;
 import dev.courier.task.entity.TaskFilter;
@@ -21,6 +22,7 @@ import jakarta.persistence.criteria.CriteriaBuilder;
 import jakarta.persistence.criteria.CriteriaQuery;
 import jakarta.persistence.criteria.Predicate;
 import jakarta.persistence.criteria.Root;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -53,8 +55,12 @@ import java.util.Optional;
 @Stateless
 public class Tasks {
 
+  /** How long a read waits for the row of a task submitted here a moment ago. */
+  private static final Duration ROW_ON_ITS_WAY = Duration.ofSeconds(2);
+
   @PersistenceContext EntityManager em;
   @Inject TaskDispatch dispatch;
+  @Inject TaskSubmissions submissions;
 
   @Inject
   @JMSConnectionFactory(TaskMessages.CONNECTION_FACTORY)
@@ -67,6 +73,7 @@ public class Tasks {
    * holds its message ends it CANCELLED without running it.
    */
   public Optional<Task> cancel(String id) {
+    submissions.awaitStored(id, ROW_ON_ITS_WAY);
     Task task = em.find(Task.class, id, LockModeType.PESSIMISTIC_WRITE);
     if (task == null) {
       return Optional.empty();
@@ -81,7 +88,9 @@ public class Tasks {
     return Optional.ofNullable(task);
   }
 
+  /** A task; one submitted here a moment ago is read once its row is stored. */
   public Optional<Task> find(String id) {
+    submissions.awaitStored(id, ROW_ON_ITS_WAY);
     return Optional.ofNullable(em.find(Task.class, id));
   }
 

@@ -8,9 +8,16 @@ import dev.courier.task.entity.Task;
 import dev.courier.task.entity.TaskRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
@@ -20,6 +27,11 @@ import java.util.logging.Logger;
  * so a stored task always has its message, and a task whose row never came (its instance died in
  * between) is stored by the worker that takes its message, from what the message says. No two-phase
  * commit is needed, and no task is lost or stuck.
+ *
+ * <p>A submission is accepted once its message is committed: the message is the durable record (as
+ * it is for a task a client sends to the broker itself), and the row follows without the caller
+ * waiting for it. A read of a task that was submitted on this instance and whose row is still on
+ * its way waits for it ({@link #awaitStored}), so a client reads what it has just submitted.
  */
 @ApplicationScoped
 public class TaskSubmissions {
@@ -31,6 +43,9 @@ public class TaskSubmissions {
   @Inject TaskStore store;
   @Inject TaskDispatch dispatch;
   @Inject TaskMetrics metrics;
+
+  /** The tasks submitted here whose rows are being stored, each with its store's outcome. */
+  private final Map<String, CompletableFuture<Void>> storing = new ConcurrentHashMap<>();
 
   /** A submission's outcome: a new task, or the id of the one that holds the submission's key. */
   public record Submission(Task task, String holderId) {
@@ -104,12 +119,48 @@ public class TaskSubmissions {
     for (Task task : created) {
       metrics.submitted(task.type(), task.queue());
     }
-    try {
-      GroupCommit.await(store.storeSent(created));
-    } catch (RuntimeException e) {
-      // the messages are on the broker: each worker that takes one stores its task then
-      LOG.warning(() -> created.size() + " submitted tasks are stored when they run: " + e);
-    }
+    storeLater(created);
     return submissions;
+  }
+
+  /**
+   * Waits, at most {@code wait}, until the row of a task submitted on this instance is stored, if
+   * it is on its way; returns at once for any other task.
+   */
+  public void awaitStored(String id, Duration wait) {
+    CompletableFuture<Void> stored = storing.get(id);
+    if (stored == null) {
+      return;
+    }
+    try {
+      stored.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // the row comes when a worker takes the task's message; the reader sees what is stored now
+    }
+  }
+
+  private void storeLater(List<Task> created) {
+    var stored = new CompletableFuture<Void>();
+    for (Task task : created) {
+      storing.put(task.id(), stored);
+    }
+    store
+        .storeSent(created)
+        .whenComplete(
+            (done, failure) -> {
+              for (Task task : created) {
+                storing.remove(task.id(), stored);
+              }
+              if (failure != null) {
+                // the messages are on the broker: each worker that takes one stores its task then
+                LOG.warning(
+                    () -> created.size() + " submitted tasks are stored when they run: " + failure);
+                stored.completeExceptionally(failure);
+              } else {
+                stored.complete(null);
+              }
+            });
   }
 }

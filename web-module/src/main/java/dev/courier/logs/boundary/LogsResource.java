@@ -2,7 +2,7 @@ package dev.courier.logs.boundary;
 
 import dev.courier.logs.Logs;
 import dev.courier.problem.QueryParams;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,7 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** What the log aggregator stored from the {@code logs} topic. */
 @Path("logs")
 @Tag(name = "logs", description = "Log records aggregated from the logs topic")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class LogsResource {
 

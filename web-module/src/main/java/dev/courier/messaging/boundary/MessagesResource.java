@@ -3,7 +3,7 @@ package dev.courier.messaging.boundary;
 import static dev.courier.json.Jsons.JSON;
 
 import dev.courier.problem.QueryParams;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.DELETE;
@@ -18,7 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Messages whose time-to-live ran out before a consumer took them (the expiry queue). */
 @Path("messages/expired")
 @Tag(name = "topics")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class MessagesResource {
 

@@ -5,7 +5,7 @@ import static dev.courier.json.Jsons.JSON;
 import dev.courier.broker.control.Accounts;
 import dev.courier.messaging.entity.Publication;
 import dev.courier.problem.Admitted;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
@@ -33,7 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Topics: their subscriptions, and publishing to them. */
 @Path("topics")
 @Tag(name = "topics", description = "Publish/subscribe: topics and their subscriptions")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class TopicsResource {
 

@@ -3,7 +3,7 @@ package dev.courier.queue.boundary;
 import static dev.courier.json.Jsons.JSON;
 
 import dev.courier.json.Jsons;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -30,7 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** The task queues: depths, pause and resume, dead letters (list, retry, purge). */
 @Path("queues")
 @Tag(name = "queues", description = "Task queues: depths, pause and resume, dead letters")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class QueuesResource {
 

@@ -5,7 +5,7 @@ import static dev.courier.json.Jsons.JSON;
 import dev.courier.json.Jsons;
 import dev.courier.schedule.entity.ScheduleRequest;
 import dev.courier.task.entity.Task;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -26,7 +26,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 @Path("schedules")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class SchedulesResource {
 

@@ -4,7 +4,7 @@ import static dev.courier.json.Jsons.JSON;
 
 import dev.courier.problem.QueryParams;
 import dev.courier.stream.Streams;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.GET;
@@ -19,7 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Rolling aggregates of measurement streams. */
 @Path("streams")
 @Tag(name = "streams", description = "Rolling aggregates per key of measurement topics")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class StreamsResource {
 
