@@ -27,15 +27,51 @@ final class MicroProcess implements AutoCloseable {
   private final Map<String, String> properties;
   private final Path postboot;
   private final Path log;
+  private final boolean credentials;
   private Process process;
 
   private MicroProcess(
-      String name, int httpPort, Map<String, String> properties, Path postboot, Path log) {
+      String name,
+      int httpPort,
+      Map<String, String> properties,
+      Path postboot,
+      Path log,
+      boolean credentials) {
     this.name = name;
     this.httpPort = httpPort;
     this.properties = properties;
     this.postboot = postboot;
     this.log = log;
+    this.credentials = credentials;
+  }
+
+  /**
+   * Starts the server as the run command does (the rar and the console by post-boot commands) but
+   * with none of Courier's passwords or users set, as a user who forgot them would.
+   */
+  static MicroProcess startWithoutPasswords(String name, int httpPort) throws IOException {
+    Path dir = Files.createDirectories(TARGET.resolve("system-test-logs"));
+    long now = System.currentTimeMillis();
+    Path postboot = dir.resolve(name + "-" + now + "-postboot.txt");
+    Files.writeString(postboot, postbootCommands(TARGET.resolve("courier-artemis.rar"), true));
+    var micro =
+        new MicroProcess(
+            name, httpPort, Map.of(), postboot, dir.resolve(name + "-" + now + ".log"), false);
+    micro.launch();
+    return micro;
+  }
+
+  private static String postbootCommands(Path rar, boolean console) {
+    return "create-resource-adapter-config --property"
+        + " UserName=courier-broker:Password=${courier.broker.password} courier-artemis\n"
+        + "deploy --name courier-artemis "
+        + rar.toAbsolutePath()
+        + "\n"
+        + (console
+            ? "deploy --name console --contextroot /console "
+                + TARGET.resolve("console.war").toAbsolutePath()
+                + "\n"
+            : "");
   }
 
   /** Starts Courier with the built rar and waits until Payara Micro says it is ready. */
@@ -50,16 +86,10 @@ final class MicroProcess implements AutoCloseable {
     Path dir = Files.createDirectories(TARGET.resolve("system-test-logs"));
     long now = System.currentTimeMillis();
     Path postboot = dir.resolve(name + "-" + now + "-postboot.txt");
-    Files.writeString(
-        postboot,
-        "create-resource-adapter-config --property"
-            + " UserName=courier-broker:Password=${courier.broker.password} courier-artemis\n"
-            + "deploy --name courier-artemis "
-            + rar.toAbsolutePath()
-            + "\n");
+    Files.writeString(postboot, postbootCommands(rar, false));
     var micro =
         new MicroProcess(
-            name, httpPort, properties, postboot, dir.resolve(name + "-" + now + ".log"));
+            name, httpPort, properties, postboot, dir.resolve(name + "-" + now + ".log"), true);
     micro.launch();
     return micro;
   }
@@ -85,13 +115,15 @@ final class MicroProcess implements AutoCloseable {
       // the broker's native journal (ASYNCIO), as the run profile gives it
       command.add("-Djava.library.path=" + nativeLibrary);
     }
-    command.add("-Dcourier.broker.password=" + System.getProperty("courier.it.brokerPassword"));
-    command.add("-Dcourier.db.password=" + System.getProperty("courier.it.dbPassword"));
-    String user = System.getProperty("courier.it.user");
-    command.add("-Dcourier.users=" + user);
-    command.add(
-        "-Dcourier.users." + user + ".password=" + System.getProperty("courier.it.password"));
-    command.add("-Dcourier.users." + user + ".roles=admin");
+    if (credentials) {
+      command.add("-Dcourier.broker.password=" + System.getProperty("courier.it.brokerPassword"));
+      command.add("-Dcourier.db.password=" + System.getProperty("courier.it.dbPassword"));
+      String user = System.getProperty("courier.it.user");
+      command.add("-Dcourier.users=" + user);
+      command.add(
+          "-Dcourier.users." + user + ".password=" + System.getProperty("courier.it.password"));
+      command.add("-Dcourier.users." + user + ".roles=admin");
+    }
     properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.addAll(
         List.of(
@@ -152,6 +184,10 @@ final class MicroProcess implements AutoCloseable {
   void restart() throws IOException, InterruptedException {
     stop();
     launch();
+  }
+
+  String root() {
+    return "http://127.0.0.1:" + httpPort + "/";
   }
 
   String api() {
