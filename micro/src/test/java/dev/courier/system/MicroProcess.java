@@ -50,15 +50,7 @@ final class MicroProcess implements AutoCloseable {
    * with none of Courier's passwords or users set, as a user who forgot them would.
    */
   static MicroProcess startWithoutPasswords(String name, int httpPort) throws IOException {
-    Path dir = Files.createDirectories(TARGET.resolve("system-test-logs"));
-    long now = System.currentTimeMillis();
-    Path postboot = dir.resolve(name + "-" + now + "-postboot.txt");
-    Files.writeString(postboot, postbootCommands(TARGET.resolve("courier-artemis.rar"), true));
-    var micro =
-        new MicroProcess(
-            name, httpPort, Map.of(), postboot, dir.resolve(name + "-" + now + ".log"), false);
-    micro.launch();
-    return micro;
+    return start(name, httpPort, Map.of(), TARGET.resolve("courier-artemis.rar"), true, false);
   }
 
   private static String postbootCommands(Path rar, boolean console) {
@@ -83,13 +75,29 @@ final class MicroProcess implements AutoCloseable {
   /** Starts Courier with a resource adapter of its own (e.g. one pointed at another broker). */
   static MicroProcess start(String name, int httpPort, Map<String, String> properties, Path rar)
       throws IOException {
+    return start(name, httpPort, properties, rar, false, true);
+  }
+
+  private static MicroProcess start(
+      String name,
+      int httpPort,
+      Map<String, String> properties,
+      Path rar,
+      boolean console,
+      boolean credentials)
+      throws IOException {
     Path dir = Files.createDirectories(TARGET.resolve("system-test-logs"));
     long now = System.currentTimeMillis();
     Path postboot = dir.resolve(name + "-" + now + "-postboot.txt");
-    Files.writeString(postboot, postbootCommands(rar, false));
+    Files.writeString(postboot, postbootCommands(rar, console));
     var micro =
         new MicroProcess(
-            name, httpPort, properties, postboot, dir.resolve(name + "-" + now + ".log"), true);
+            name,
+            httpPort,
+            properties,
+            postboot,
+            dir.resolve(name + "-" + now + ".log"),
+            credentials);
     micro.launch();
     return micro;
   }
