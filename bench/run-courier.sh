@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Courier's side of ../shared/peers in one command: builds Courier, starts it with the run profile
-# (./mvnw -Prun: Payara Micro, embedded broker, dev credentials) on a fresh data directory, runs one
-# unrecorded warm-up pass and then REPEATS recorded passes of the peers' workloads (W1 serial
+# (./mvnw -Prun: Payara Micro, embedded broker, dev credentials) on a fresh data directory, runs
+# WARMUPS unrecorded warm-up passes (the JIT: a fresh server's first passes run at half speed)
+# and then REPEATS recorded passes of the peers' workloads (W1 serial
 # enqueue and drain, W2 at a fixed rate), stops it, and prints one JSON line on stdout in the
 # format summarize.py reads (the human summary goes to stderr):
 #
 #   bench/run-courier.sh > courier.json && ../shared/peers/summarize.py courier.json bullmq.json ...
 #
-# Knobs (as the peers' scripts): REPEATS (3), W1_N (20000), W2_N (2000), W2_RATE (200),
+# Knobs (as the peers' scripts): REPEATS (3), WARMUPS (3), W1_N (20000), W2_N (2000), W2_RATE (200),
 # VARIANTS (http,jms), PB_DIR (/tmp/peerbench), SKIP_BUILD=1 to use what is built. The server
 # takes Courier's settings from the environment (MicroProfile Config), e.g.
 # COURIER_QUEUES_DEFAULT_CONCURRENCY=8 for the peers' concurrency.
@@ -15,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 REPEATS=${REPEATS:-3}
+WARMUPS=${WARMUPS:-3}
 W1_N=${W1_N:-20000}
 W2_N=${W2_N:-2000}
 W2_RATE=${W2_RATE:-200}
@@ -58,7 +60,7 @@ workloads() {
   ./mvnw -q -B -ntp -pl bench exec:java@bench \
     -Dexec.args="--mode=peers --repeats=$1 --n=$W1_N --w2-n=$W2_N --rate=$W2_RATE --variants=$VARIANTS"
 }
-echo "warm-up pass (not recorded)" >&2
-workloads 1 >/dev/null
+echo "$WARMUPS warm-up passes (not recorded)" >&2
+workloads "$WARMUPS" >/dev/null
 loadavg=$(cut -d' ' -f1 /proc/loadavg)
 workloads "$REPEATS" | tail -n 1 | sed "s/^{\"system\":\"courier\"/{\"system\":\"courier\",\"loadavg1_before\":$loadavg/"

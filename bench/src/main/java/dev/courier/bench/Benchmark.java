@@ -286,9 +286,12 @@ public final class Benchmark {
 
   /**
    * --rate=100 tasks a second over HTTP for --minutes=10 (open loop: submissions on a fixed
-   * schedule, 16 at most under way), the server's used heap sampled every 30 s (MicroProfile
-   * Metrics: what is in use at that moment, garbage included, so read the trend of the samples),
-   * then every task checked.
+   * schedule, 16 at most under way), the server's heap sampled every 30 s, then every task checked.
+   * Each sample is the live heap after a full collection ({@code jcmd <pid> GC.class_histogram} on
+   * the server's JVM, found on this machine or given as --server-pid), so that a leak shows as a
+   * rising line rather than hiding in uncollected garbage; the classes that grew most between the
+   * first and the last sample are printed, to tell a leak from caches filling up. Without a server
+   * JVM on this machine the samples are MicroProfile Metrics' used heap, garbage included.
    */
   private void soak() throws Exception {
     int rate = Integer.parseInt(options.getOrDefault("rate", "100"));
@@ -323,14 +326,28 @@ public final class Benchmark {
             periodNanos,
             java.util.concurrent.TimeUnit.NANOSECONDS);
     Instant start = Instant.now();
-    System.out.printf("%8s %10s %12s%n", "second", "sent", "heap MiB");
+    Long pid = serverPid();
+    System.out.printf("%8s %10s %12s%n", "second", "sent", pid == null ? "used MiB" : "live MiB");
+    Map<String, long[]> first = null;
+    Map<String, long[]> last = null;
     while (sent.get() < n) {
       Thread.sleep(30_000); // sampling interval of a benchmark, not a test
+      long heap;
+      if (pid == null) {
+        heap = heapUsed();
+      } else {
+        last = liveHistogram(pid);
+        first = first == null ? last : first;
+        heap = last.get(TOTAL)[1];
+      }
       System.out.printf(
-          "%8d %10d %12d%n",
+          "%8d %10d %12.1f%n",
           Duration.between(start, Instant.now()).toSeconds(),
           Math.min(sent.get(), n),
-          heapUsed() >> 20);
+          heap / 1048576.0);
+    }
+    if (first != null) {
+      printGrowth(first, last);
     }
     ticking.cancel(false);
     senders.shutdown();
@@ -606,6 +623,72 @@ public final class Benchmark {
     try (var reader = Json.createReader(new StringReader(response.body()))) {
       return reader.readObject();
     }
+  }
+
+  private static final String TOTAL = "(total)";
+
+  /**
+   * The PID of the server's JVM: --server-pid, or the Payara Micro JVM on this machine, or null.
+   */
+  private Long serverPid() {
+    if (options.containsKey("server-pid")) {
+      return Long.parseLong(options.get("server-pid"));
+    }
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains("payara-micro"))
+        .filter(p -> !p.info().commandLine().orElse("").contains("maven"))
+        .map(ProcessHandle::pid)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * The live objects of a JVM by class (instances, bytes), with their sum under {@link #TOTAL}:
+   * {@code jcmd GC.class_histogram} collects the whole heap first, so this is what survives.
+   */
+  private static Map<String, long[]> liveHistogram(long pid) throws Exception {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process process =
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
+            .redirectErrorStream(true)
+            .start();
+    Map<String, long[]> classes = new HashMap<>();
+    try (var lines = process.inputReader()) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length == 4 && f[0].endsWith(":")) {
+          classes.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+        } else if (f.length == 3 && f[0].equals("Total")) {
+          classes.put(TOTAL, new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+        }
+      }
+    }
+    if (process.waitFor() != 0 || !classes.containsKey(TOTAL)) {
+      throw new IllegalStateException("jcmd " + pid + " GC.class_histogram gave no histogram");
+    }
+    return classes;
+  }
+
+  /** The ten classes whose live bytes grew most from one histogram to a later one. */
+  private static void printGrowth(Map<String, long[]> first, Map<String, long[]> last) {
+    System.out.println("live bytes grown most from the first sample to the last:");
+    last.entrySet().stream()
+        .filter(e -> !e.getKey().equals(TOTAL))
+        .map(
+            e -> {
+              long[] before = first.getOrDefault(e.getKey(), new long[2]);
+              return Map.entry(
+                  e.getKey(),
+                  new long[] {e.getValue()[0] - before[0], e.getValue()[1] - before[1]});
+            })
+        .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+        .limit(10)
+        .forEach(
+            e ->
+                System.out.printf(
+                    "%+12d bytes %+10d instances  %s%n",
+                    e.getValue()[1], e.getValue()[0], e.getKey()));
   }
 
   /** The server's used heap, from its MicroProfile Metrics endpoint. */
