@@ -452,8 +452,8 @@ class TaskControlIT extends CourierIT {
 
   /**
    * Payara's HTTP/2 (Grizzly) kept every stream it had served: a soak over h2c grew the live heap
-   * by 2 KB a request, for good (payara/Payara#6258). HTTP/2 is off; a client that asks for it
-   * is answered in HTTP/1.1.
+   * by 1.5 KB a request, for good (payara/Payara#6258). HTTP/2 is off; a client that asks for it is
+   * answered in HTTP/1.1.
    */
   @Test
   void aClientAskingForHttp2IsAnsweredInHttp11() throws Exception {
