@@ -5,11 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import jakarta.jms.TextMessage;
 import jakarta.json.JsonObject;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -448,26 +444,6 @@ class TaskControlIT extends CourierIT {
 
     assertThat(courier.post("queues/media/dead-letters/retry", "application/json", "{}").status())
         .isEqualTo(400);
-  }
-
-  /**
-   * Payara's HTTP/2 (Grizzly) kept every stream it had served: a soak over h2c grew the live heap
-   * by 1.5 KB a request, for good (payara/Payara#6258). HTTP/2 is off; a client that asks for it is
-   * answered in HTTP/1.1.
-   */
-  @Test
-  void aClientAskingForHttp2IsAnsweredInHttp11() throws Exception {
-    var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-    for (int i = 0; i < 3; i++) {
-      var response =
-          client.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + base.getPort() + "/health/live"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
-    }
   }
 
   @Test
