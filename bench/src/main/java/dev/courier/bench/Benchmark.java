@@ -333,29 +333,33 @@ public final class Benchmark {
     System.out.printf("%8s %10s %12s%n", "second", "sent", pid == null ? "used MiB" : "live MiB");
     Map<String, long[]> first = null;
     Map<String, long[]> last = null;
-    while (sent.get() < n) {
-      Thread.sleep(30_000); // sampling interval of a benchmark, not a test
-      long heap;
-      if (pid == null) {
-        heap = heapUsed();
-      } else {
-        last = liveHistogram(pid);
-        first = first == null ? last : first;
-        heap = last.get(TOTAL)[1];
+    try {
+      while (sent.get() < n) {
+        Thread.sleep(30_000); // sampling interval of a benchmark, not a test
+        long heap;
+        if (pid == null) {
+          heap = heapUsed();
+        } else {
+          // a full collection: a pause of the server, which shows in the start latencies
+          last = liveHistogram(pid);
+          first = first == null ? last : first;
+          heap = last.get(TOTAL)[1];
+        }
+        System.out.printf(
+            "%8d %10d %12.1f%n",
+            Duration.between(start, Instant.now()).toSeconds(),
+            Math.min(sent.get(), n),
+            heap / 1048576.0);
       }
-      System.out.printf(
-          "%8d %10d %12.1f%n",
-          Duration.between(start, Instant.now()).toSeconds(),
-          Math.min(sent.get(), n),
-          heap / 1048576.0);
+    } finally {
+      ticking.cancel(false);
+      senders.shutdown();
+      requests.shutdown();
     }
+    requests.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
     if (first != null) {
       printGrowth(first, last);
     }
-    ticking.cancel(false);
-    senders.shutdown();
-    requests.shutdown();
-    requests.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
     JsonObject stats = awaitSucceeded(prefix, (int) (n - failed.get()), 2000);
     System.out.printf(
         "%d sent, %d refused or failed, %d SUCCEEDED; start latency p50 %s ms, p99 %s ms%n",
@@ -637,9 +641,11 @@ public final class Benchmark {
     if (options.containsKey("server-pid")) {
       return Long.parseLong(options.get("server-pid"));
     }
+    // a JVM that runs payara-micro.jar (the run profile's server), not a build that starts one
     return ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().orElse("").contains("payara-micro"))
-        .filter(p -> !p.info().commandLine().orElse("").contains("maven"))
+        .filter(p -> p.info().command().orElse("").endsWith("/java"))
+        .filter(p -> p.info().commandLine().orElse("").contains("payara-micro.jar"))
+        .filter(p -> !p.info().commandLine().orElse("").contains("org.codehaus.plexus"))
         .map(ProcessHandle::pid)
         .findFirst()
         .orElse(null);
@@ -659,9 +665,12 @@ public final class Benchmark {
     try (var lines = process.inputReader()) {
       String line;
       while ((line = lines.readLine()) != null) {
-        String[] f = line.trim().split("\\s+");
+        // "  1:  instances  bytes  class name (module)"; one class of several loaders: summed
+        String[] f = line.trim().split("\\s+", 4);
         if (f.length == 4 && f[0].endsWith(":")) {
-          classes.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+          long[] row = classes.computeIfAbsent(f[3], name -> new long[2]);
+          row[0] += Long.parseLong(f[1]);
+          row[1] += Long.parseLong(f[2]);
         } else if (f.length == 3 && f[0].equals("Total")) {
           classes.put(TOTAL, new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
         }
