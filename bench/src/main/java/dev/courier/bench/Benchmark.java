@@ -331,8 +331,8 @@ public final class Benchmark {
     Instant start = Instant.now();
     Long pid = serverPid();
     System.out.printf("%8s %10s %12s%n", "second", "sent", pid == null ? "used MiB" : "live MiB");
-    Map<String, long[]> first = null;
-    Map<String, long[]> last = null;
+    Histogram first = null;
+    Histogram last = null;
     try {
       while (sent.get() < n) {
         Thread.sleep(30_000); // sampling interval of a benchmark, not a test
@@ -343,7 +343,7 @@ public final class Benchmark {
           // a full collection: a pause of the server, which shows in the start latencies
           last = liveHistogram(pid);
           first = first == null ? last : first;
-          heap = last.get(TOTAL)[1];
+          heap = last.totalBytes();
         }
         System.out.printf(
             "%8d %10d %12.1f%n",
@@ -632,7 +632,15 @@ public final class Benchmark {
     }
   }
 
-  private static final String TOTAL = "(total)";
+  /** One class's live objects. */
+  private record Live(long instances, long bytes) {
+    Live plus(Live other) {
+      return new Live(instances + other.instances, bytes + other.bytes);
+    }
+  }
+
+  /** A JVM's live objects after a full collection: their total, and by class. */
+  private record Histogram(long totalBytes, Map<String, Live> classes) {}
 
   /**
    * The PID of the server's JVM: --server-pid, or the Payara Micro JVM on this machine, or null.
@@ -645,62 +653,62 @@ public final class Benchmark {
     return ProcessHandle.allProcesses()
         .filter(p -> p.info().command().orElse("").endsWith("/java"))
         .filter(p -> p.info().commandLine().orElse("").contains("payara-micro.jar"))
-        .filter(p -> !p.info().commandLine().orElse("").contains("org.codehaus.plexus"))
         .map(ProcessHandle::pid)
         .findFirst()
         .orElse(null);
   }
 
   /**
-   * The live objects of a JVM by class (instances, bytes), with their sum under {@link #TOTAL}:
-   * {@code jcmd GC.class_histogram} collects the whole heap first, so this is what survives.
+   * The live objects of a JVM: {@code jcmd GC.class_histogram} collects the whole heap first, so
+   * this is what survives.
    */
-  private static Map<String, long[]> liveHistogram(long pid) throws Exception {
+  private static Histogram liveHistogram(long pid) throws Exception {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     Process process =
         new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
             .redirectErrorStream(true)
             .start();
-    Map<String, long[]> classes = new HashMap<>();
+    Map<String, Live> classes = new HashMap<>();
+    Long total = null;
     try (var lines = process.inputReader()) {
       String line;
       while ((line = lines.readLine()) != null) {
         // "  1:  instances  bytes  class name (module)"; one class of several loaders: summed
         String[] f = line.trim().split("\\s+", 4);
         if (f.length == 4 && f[0].endsWith(":")) {
-          long[] row = classes.computeIfAbsent(f[3], name -> new long[2]);
-          row[0] += Long.parseLong(f[1]);
-          row[1] += Long.parseLong(f[2]);
+          classes.merge(f[3], new Live(Long.parseLong(f[1]), Long.parseLong(f[2])), Live::plus);
         } else if (f.length == 3 && f[0].equals("Total")) {
-          classes.put(TOTAL, new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+          total = Long.parseLong(f[2]);
         }
       }
     }
-    if (process.waitFor() != 0 || !classes.containsKey(TOTAL)) {
+    if (process.waitFor() != 0 || total == null) {
       throw new IllegalStateException("jcmd " + pid + " GC.class_histogram gave no histogram");
     }
-    return classes;
+    return new Histogram(total, classes);
   }
 
   /** The ten classes whose live bytes grew most from one histogram to a later one. */
-  private static void printGrowth(Map<String, long[]> first, Map<String, long[]> last) {
+  private static void printGrowth(Histogram first, Histogram last) {
     System.out.println("live bytes grown most from the first sample to the last:");
-    last.entrySet().stream()
-        .filter(e -> !e.getKey().equals(TOTAL))
+    Live none = new Live(0, 0);
+    last.classes().entrySet().stream()
         .map(
             e -> {
-              long[] before = first.getOrDefault(e.getKey(), new long[2]);
+              Live before = first.classes().getOrDefault(e.getKey(), none);
               return Map.entry(
                   e.getKey(),
-                  new long[] {e.getValue()[0] - before[0], e.getValue()[1] - before[1]});
+                  new Live(
+                      e.getValue().instances() - before.instances(),
+                      e.getValue().bytes() - before.bytes()));
             })
-        .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+        .sorted((a, b) -> Long.compare(b.getValue().bytes(), a.getValue().bytes()))
         .limit(10)
         .forEach(
             e ->
                 System.out.printf(
                     "%+12d bytes %+10d instances  %s%n",
-                    e.getValue()[1], e.getValue()[0], e.getKey()));
+                    e.getValue().bytes(), e.getValue().instances(), e.getKey()));
   }
 
   /** The server's used heap, from its MicroProfile Metrics endpoint. */
