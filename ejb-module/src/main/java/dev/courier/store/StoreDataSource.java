@@ -31,6 +31,18 @@ public class StoreDataSource
   private final JdbcDataSource h2 = new JdbcDataSource();
   private boolean hasPassword;
 
+  /** The data source the server's pool connected through last, for {@link #direct()}. */
+  private static volatile StoreDataSource inUse;
+
+  /**
+   * A connection of H2's own to the store the server's pool uses, outside the pool (whose wrappers
+   * hide H2's classes), or null before the pool has connected. The caller closes it.
+   */
+  static Connection direct() throws SQLException {
+    StoreDataSource source = inUse;
+    return source == null ? null : source.h2().getConnection();
+  }
+
   public void setURL(String url) {
     h2.setURL(durable(url));
   }
@@ -48,15 +60,27 @@ public class StoreDataSource
    * time loses transactions it had reported committed (measured: 46,000 of 573,000). Courier
    * acknowledges a message once its state change is committed, so commits must reach the file at
    * once (the file system keeps them across a crash of the process), unless the URL says otherwise.
+   *
+   * <p>Each such commit writes a chunk of its own (about 28 KB for a task's insert with its
+   * indexes), and H2 keeps a chunk it no longer needs for RETENTION_TIME (45 s by default) before
+   * it reuses the space: at 300 commits a second that alone is over a gigabyte of file. The space
+   * can be reused at once (RETENTION_TIME=0) because Courier promises a commit across a crash of
+   * the process, which the file system's cache already survives; H2 does not sync each commit to
+   * the disk either way. {@link StoreCompaction} rewrites the chunks that stay partly live.
    */
   static String durable(String url) {
-    if (url == null
-        || !url.startsWith("jdbc:h2:")
-        || url.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=")
-        || url.startsWith("jdbc:h2:mem:")) {
+    if (url == null || !url.startsWith("jdbc:h2:") || url.startsWith("jdbc:h2:mem:")) {
       return url;
     }
-    return url + ";WRITE_DELAY=0";
+    String upper = url.toUpperCase(java.util.Locale.ROOT);
+    String durable = url;
+    if (!upper.contains(";WRITE_DELAY=")) {
+      durable += ";WRITE_DELAY=0";
+    }
+    if (!upper.contains(";RETENTION_TIME=")) {
+      durable += ";RETENTION_TIME=0";
+    }
+    return durable;
   }
 
   public String getUrl() {
@@ -92,34 +116,41 @@ public class StoreDataSource
     return h2;
   }
 
+  /** The pool connects through this data source: the one {@link #direct()} uses. */
+  private JdbcDataSource pooled() throws SQLException {
+    JdbcDataSource source = h2();
+    inUse = this;
+    return source;
+  }
+
   @Override
   public Connection getConnection() throws SQLException {
-    return h2().getConnection();
+    return pooled().getConnection();
   }
 
   @Override
   public Connection getConnection(String user, String password) throws SQLException {
-    return h2().getConnection(user, password);
+    return pooled().getConnection(user, password);
   }
 
   @Override
   public XAConnection getXAConnection() throws SQLException {
-    return h2().getXAConnection();
+    return pooled().getXAConnection();
   }
 
   @Override
   public XAConnection getXAConnection(String user, String password) throws SQLException {
-    return h2().getXAConnection(user, password);
+    return pooled().getXAConnection(user, password);
   }
 
   @Override
   public PooledConnection getPooledConnection() throws SQLException {
-    return h2().getPooledConnection();
+    return pooled().getPooledConnection();
   }
 
   @Override
   public PooledConnection getPooledConnection(String user, String password) throws SQLException {
-    return h2().getPooledConnection(user, password);
+    return pooled().getPooledConnection(user, password);
   }
 
   @Override

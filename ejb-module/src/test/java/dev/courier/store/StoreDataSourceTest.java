@@ -45,13 +45,15 @@ class StoreDataSourceTest {
   @Test
   void aFileDatabaseWritesEachCommitAtOnce() {
     assertThat(StoreDataSource.durable("jdbc:h2:./data/db/courier"))
-        .isEqualTo("jdbc:h2:./data/db/courier;WRITE_DELAY=0");
+        .isEqualTo("jdbc:h2:./data/db/courier;WRITE_DELAY=0;RETENTION_TIME=0");
   }
 
   @Test
-  void aWriteDelayTheUrlGivesIsKept() {
+  void aWriteDelayOrRetentionTheUrlGivesIsKept() {
     assertThat(StoreDataSource.durable("jdbc:h2:./db;write_delay=100"))
-        .isEqualTo("jdbc:h2:./db;write_delay=100");
+        .isEqualTo("jdbc:h2:./db;write_delay=100;RETENTION_TIME=0");
+    assertThat(StoreDataSource.durable("jdbc:h2:./db;retention_time=45000"))
+        .isEqualTo("jdbc:h2:./db;retention_time=45000;WRITE_DELAY=0");
     assertThat(StoreDataSource.durable("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x");
   }
 }
