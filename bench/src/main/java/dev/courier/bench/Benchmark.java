@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -294,7 +295,8 @@ public final class Benchmark {
    * the server's JVM, found on this machine or given as --server-pid), so that a leak shows as a
    * rising line rather than hiding in uncollected garbage; the classes that grew most between the
    * first and the last sample are printed, to tell a leak from caches filling up. Without a server
-   * JVM on this machine the samples are MicroProfile Metrics' used heap, garbage included.
+   * JVM on this machine the samples are MicroProfile Metrics' used heap, garbage included. Each
+   * sample also gives the size of the embedded store's file when it is on this machine.
    */
   private void soak() throws Exception {
     int rate = Integer.parseInt(options.getOrDefault("rate", "100"));
@@ -330,7 +332,10 @@ public final class Benchmark {
             java.util.concurrent.TimeUnit.NANOSECONDS);
     Instant start = Instant.now();
     Long pid = serverPid();
-    System.out.printf("%8s %10s %12s%n", "second", "sent", pid == null ? "used MiB" : "live MiB");
+    Path store = storeFile();
+    System.out.printf(
+        "%8s %10s %12s %12s%n",
+        "second", "sent", pid == null ? "used MiB" : "live MiB", store == null ? "" : "store MB");
     Histogram first = null;
     Histogram last = null;
     try {
@@ -346,10 +351,11 @@ public final class Benchmark {
           heap = last.totalBytes();
         }
         System.out.printf(
-            "%8d %10d %12.1f%n",
+            "%8d %10d %12.1f %12s%n",
             Duration.between(start, Instant.now()).toSeconds(),
             Math.min(sent.get(), n),
-            heap / 1048576.0);
+            heap / 1048576.0,
+            store == null ? "" : String.format("%.1f", Files.size(store) / 1e6));
       }
     } finally {
       ticking.cancel(false);
@@ -641,6 +647,21 @@ public final class Benchmark {
 
   /** A JVM's live objects after a full collection: their total, and by class. */
   private record Histogram(long totalBytes, Map<String, Live> classes) {}
+
+  /**
+   * The embedded H2 store's file, whose size the soak follows: --store-file, or the file under
+   * COURIER_DATA_DIR (or ./data, the server's default) if it is there; null if there is none.
+   */
+  private Path storeFile() {
+    Path file =
+        options.containsKey("store-file")
+            ? Path.of(options.get("store-file"))
+            : Path.of(
+                Objects.requireNonNullElse(System.getenv("COURIER_DATA_DIR"), "data"),
+                "db",
+                "courier.mv.db");
+    return Files.isRegularFile(file) ? file : null;
+  }
 
   /**
    * The PID of the server's JVM: --server-pid, or the Payara Micro JVM on this machine, or null.
